@@ -1,0 +1,5 @@
+"""``python -m privacygap`` runs the command line."""
+
+from privacygap.cli import main
+
+raise SystemExit(main())
