@@ -1,0 +1,362 @@
+"""The command line: parses arguments, calls the pipeline, writes outputs. No logic of its own.
+
+Exit codes (cli-and-json.md): 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
+unreadable input, 3 a requested stage could not complete. Errors outrank findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from privacygap import __version__
+from privacygap.errors import ExitCode, PrivacyGapError, UsageError
+
+FORMAT_SUFFIX = {"text": "txt", "json": "json", "html": "html", "markdown": "md", "sarif": "sarif"}
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _progress_printer(quiet: bool):
+    console = _stderr_console()
+
+    def progress(stage: str, message: str) -> None:
+        if not quiet:
+            console.print(f"[dim]·[/dim] [bold]{stage}[/bold] {message}", markup=True, soft_wrap=True)
+
+    return progress
+
+
+def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *, lang: str | None,
+                  base_dir: Path | None = None) -> list[Path]:
+    """Render ``run`` in every format; to stdout (one format, no ``output``) or to files.
+
+    With several formats, ``output`` is a folder (created) or a base path whose suffix is
+    replaced per format. Returns the files written.
+    """
+    from privacygap.output import render
+
+    formats = formats or ["text"]
+    if output is None:
+        if len(formats) > 1:
+            raise UsageError("several --format values need --output (a folder or a base file name)")
+        sys.stdout.write(render(run, formats[0], lang=lang, color=sys.stdout.isatty()))
+        return []
+    target = Path(output)
+    written: list[Path] = []
+    for fmt in formats:
+        if len(formats) == 1 and not target.is_dir():
+            path = target
+        elif target.is_dir() or not target.suffix:
+            path = target / f"report.{FORMAT_SUFFIX[fmt]}"
+        else:
+            path = target.with_suffix("." + FORMAT_SUFFIX[fmt])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "html":
+            from privacygap.output.html import render_html
+
+            text = render_html(run, lang or _run_lang(run), base_dir=base_dir)
+        else:
+            text = render(run, fmt, lang=lang)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _run_lang(run: dict[str, Any]) -> str:
+    return run.get("target", {}).get("lang") or (run.get("policy") or {}).get("language") or "de"
+
+
+def _parse_facts(values: list[str]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for item in values:
+        if "=" not in item:
+            raise UsageError(f"--fact {item!r} must look like name=value (e.g. dpo_appointed=true)")
+        name, value = item.split("=", 1)
+        try:
+            facts[name.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            facts[name.strip()] = value
+    return facts
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """``privacygap scan``: one site (or saved statement) against CRM exports."""
+    from privacygap.scan import ScanRequest, run_scan
+
+    if args.url and args.policy:
+        raise UsageError("give either a URL or --policy FILE, not both (use --policy-url to point at the statement)")
+    request = ScanRequest(
+        url=args.url, policy_url=args.policy_url, policy_file=args.policy, crm=args.crm or [],
+        crm_format=args.crm_format, notes=args.notes, guideline=args.guideline,
+        browser=not args.no_browser and bool(args.url), allow_private=args.allow_private, lang=args.lang,
+        fail_on=args.fail_on, facts=_parse_facts(args.fact or []), respect_robots=not args.ignore_robots,
+        select=args.select or [], ignore=args.ignore or [],
+    )
+    result = run_scan(request, progress=_progress_printer(args.quiet))
+    written = write_outputs(result.run, args.format or ["text"], args.output, lang=args.lang)
+    console = _stderr_console()
+    for path in written:
+        console.print(f"wrote {path}", markup=False)
+    for error in result.run["errors"]:
+        console.print(f"error ({error['stage']}): {error['message']}", markup=False, style="yellow")
+    return result.exit_code
+
+
+def cmd_inventory(args: argparse.Namespace) -> int:
+    """``privacygap inventory``: classify a CRM export alone."""
+    from privacygap.inventory.load import load_inventory
+    from privacygap.inventory.report import inventory_text, inventory_to_json
+
+    inventory = load_inventory(args.files, crm_format=args.crm_format, notes=args.notes)
+    if args.format == "json":
+        text = json.dumps({"schema_version": 1, "inventory": inventory_to_json(inventory)}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = inventory_text(inventory)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return ExitCode.OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``privacygap render RUN.json``: re-render a saved run."""
+    path = Path(args.run)
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the run ({exc.strerror or exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(run, dict) or run.get("schema_version") != 1:
+        raise UsageError(f"{path}: not a privacygap run (schema_version 1 expected)")
+    write_outputs(run, args.format or ["html"], args.output, lang=args.lang, base_dir=path.parent)
+    return ExitCode.OK
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    """``privacygap checks list|show ID``: the catalog."""
+    from privacygap.checks.catalog import load_catalog
+
+    catalog = load_catalog()
+    lang = args.lang or "en"
+    if args.action == "list":
+        for spec in catalog.values():
+            sys.stdout.write(f"{spec.id}  {spec.severity.value:<8} {spec.slug:<40} {spec.title[lang]}\n")
+        return ExitCode.OK
+    if not args.id or args.id.upper() not in catalog:
+        raise UsageError(f"unknown check {args.id!r}", hint="see `privacygap checks list`")
+    spec = catalog[args.id.upper()]
+    lines = [f"{spec.id} {spec.slug} ({spec.severity.value}, {spec.status})", spec.title[lang], "",
+             f"{'Was' if lang == 'de' else 'What'}: {spec.docs['what'][lang]}",
+             f"{'Warum' if lang == 'de' else 'Why'}: {spec.docs['why'][lang]}",
+             f"{'Abhilfe' if lang == 'de' else 'Fix'}: {spec.docs['fix'][lang]}",
+             f"{'Normen' if lang == 'de' else 'References'}: {'; '.join(spec.references)}",
+             f"Input: {', '.join(spec.inputs)} · kind: {spec.kind}"]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return ExitCode.OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``privacygap demo``: serve the bundled example company on loopback, scan it, write reports."""
+    from privacygap.demo.server import demo_paths, serve_demo_site
+    from privacygap.scan import ScanRequest, run_scan
+
+    paths = demo_paths()
+    out = Path(args.output or "reports/demo")
+    out.mkdir(parents=True, exist_ok=True)
+    with serve_demo_site() as base_url:
+        request = ScanRequest(url=base_url, crm=[str(p) for p in paths["crm"]], notes=str(paths["notes"]),
+                              guideline=str(paths["guideline"]), browser=not args.no_browser,
+                              allow_private=True, lang=args.lang, fail_on="never", respect_robots=True)
+        result = run_scan(request, progress=_progress_printer(args.quiet))
+    written = write_outputs(result.run, ["json", "html", "markdown"], str(out), lang=args.lang)
+    sys.stdout.write(_demo_summary(result.run, written, args.lang))
+    return result.exit_code
+
+
+def _demo_summary(run: dict[str, Any], written: list[Path], lang: str | None) -> str:
+    from privacygap.output.text import render_text
+
+    text = render_text(run, lang or _run_lang(run), color=sys.stdout.isatty())
+    return text + "\n" + "\n".join(f"wrote {p}" for p in written) + "\n"
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """``privacygap doctor``: versions, browser, catalogs, data files."""
+    from privacygap.checks.catalog import load_catalog
+    from privacygap.doctor import diagnose
+
+    report = diagnose()
+    report["checks"] = len(load_catalog())
+    width = max(len(k) for k in report)
+    for key, value in report.items():
+        sys.stdout.write(f"{key:<{width}}  {value}\n")
+    return ExitCode.OK if report.get("browser_ok", True) else ExitCode.STAGE_FAILED
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """``privacygap eval statements|inventory``: measure against a labelled corpus."""
+    if args.what == "statements":
+        from privacygap.extract.evaluate import evaluate_statements, format_evaluation
+
+        corpus = Path(args.corpus)
+        gold = Path(args.gold) if args.gold else corpus / "gold-dev.json"
+        if not corpus.is_dir() or not gold.is_file():
+            raise UsageError(f"{corpus}: corpus folder or gold file {gold} not found")
+        sys.stdout.write(format_evaluation(evaluate_statements(corpus, gold)) + "\n")
+        return ExitCode.OK
+    from privacygap.inventory.evaluate import evaluate_inventories, format_inventory_evaluation
+
+    corpus = Path(args.corpus)
+    gold = Path(args.gold) if args.gold else corpus / "fields-gold-dev.tsv"
+    if not corpus.is_dir() or not gold.is_file():
+        raise UsageError(f"{corpus}: corpus folder or gold file {gold} not found")
+    sys.stdout.write(format_inventory_evaluation(evaluate_inventories(corpus, gold)) + "\n")
+    return ExitCode.OK
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """``privacygap data update``: download the Open Cookie Database explicitly."""
+    from privacygap.crawl.trackers import update_cookie_database
+
+    path = update_cookie_database(Path(args.dest) if args.dest else None, url=args.url)
+    sys.stdout.write(f"wrote {path}\n")
+    return ExitCode.OK
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    """``privacygap monitor run|history|report|serve``."""
+    from privacygap.monitor import cli_commands
+
+    handler = {"run": cli_commands.cmd_run, "history": cli_commands.cmd_history,
+               "report": cli_commands.cmd_report, "serve": cli_commands.cmd_serve}[args.monitor_action]
+    return handler(args)
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog="privacygap", description=(
+        "Finds what a company's CRM stores and its website does but its privacy statement does not say."))
+    parser.add_argument("--version", action="version", version=f"privacygap {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = sub.add_parser("scan", help="scan a site (or a saved statement) against CRM exports")
+    scan.add_argument("url", nargs="?", help="the company's start URL")
+    scan.add_argument("--policy", metavar="FILE", help="a saved statement (.html, .md, .txt) instead of a URL")
+    scan.add_argument("--policy-url", metavar="URL", help="the statement's address, when discovery cannot find it")
+    scan.add_argument("--crm", metavar="FILE", action="append", help="CRM export or database URL (repeatable)")
+    scan.add_argument("--crm-format", metavar="NAME", help="export format (detected when absent)")
+    scan.add_argument("--notes", metavar="FILE", help="export of CRM notes (CSV/JSON); only redacted snippets are kept")
+    scan.add_argument("--guideline", metavar="FILE", help="the internal CRM guideline (TOML/YAML)")
+    scan.add_argument("--no-browser", action="store_true", help="skip the browser visit (cookie banner)")
+    scan.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX), help="output format (repeatable)")
+    scan.add_argument("-o", "--output", metavar="PATH", help="output file (or folder for several formats)")
+    scan.add_argument("--fail-on", default="high", choices=["low", "medium", "high", "critical", "never"])
+    scan.add_argument("--lang", choices=["de", "en"], help="report language (default: the statement's)")
+    scan.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
+    scan.add_argument("--ignore-robots", action="store_true", help="do not honour robots.txt")
+    scan.add_argument("--fact", action="append", metavar="NAME=VALUE", help="a fact for the checks, e.g. dpo_appointed=true")
+    scan.add_argument("--select", action="append", metavar="PREFIX", help="only checks with this id prefix")
+    scan.add_argument("--ignore", action="append", metavar="PREFIX", help="skip checks with this id prefix")
+    scan.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    scan.set_defaults(handler=cmd_scan)
+
+    inventory = sub.add_parser("inventory", help="classify a CRM export alone")
+    inventory.add_argument("files", nargs="+", metavar="FILE")
+    inventory.add_argument("--crm-format", metavar="NAME")
+    inventory.add_argument("--notes", metavar="FILE")
+    inventory.add_argument("--format", default="text", choices=["text", "json"])
+    inventory.add_argument("-o", "--output", metavar="PATH")
+    inventory.set_defaults(handler=cmd_inventory)
+
+    render = sub.add_parser("render", help="render a saved run JSON")
+    render.add_argument("run", metavar="RUN.json")
+    render.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX))
+    render.add_argument("-o", "--output", metavar="PATH")
+    render.add_argument("--lang", choices=["de", "en"])
+    render.set_defaults(handler=cmd_render)
+
+    checks = sub.add_parser("checks", help="the check catalog")
+    checks.add_argument("action", choices=["list", "show"])
+    checks.add_argument("id", nargs="?")
+    checks.add_argument("--lang", choices=["de", "en"])
+    checks.set_defaults(handler=cmd_checks)
+
+    demo = sub.add_parser("demo", help="scan the bundled example company end to end")
+    demo.add_argument("-o", "--output", metavar="DIR", help="report folder (default reports/demo)")
+    demo.add_argument("--lang", choices=["de", "en"])
+    demo.add_argument("--no-browser", action="store_true")
+    demo.add_argument("-q", "--quiet", action="store_true")
+    demo.set_defaults(handler=cmd_demo)
+
+    doctor = sub.add_parser("doctor", help="browser, versions and data files")
+    doctor.set_defaults(handler=cmd_doctor)
+
+    evaluate = sub.add_parser("eval", help="measure accuracy on a labelled corpus")
+    evaluate.add_argument("what", choices=["statements", "inventory"])
+    evaluate.add_argument("--corpus", required=True, metavar="DIR")
+    evaluate.add_argument("--gold", metavar="FILE")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    data = sub.add_parser("data", help="optional data files")
+    data.add_argument("action", choices=["update"])
+    data.add_argument("--dest", metavar="PATH")
+    data.add_argument("--url", default=None)
+    data.set_defaults(handler=cmd_data)
+
+    monitor = sub.add_parser("monitor", help="periodic scans of many targets")
+    msub = monitor.add_subparsers(dest="monitor_action", required=True)
+    for name, text in (("run", "scan every due target once"), ("history", "past runs and what changed"),
+                       ("report", "write the HTML dashboard"), ("serve", "run targets on their schedules")):
+        p = msub.add_parser(name, help=text)
+        if name in ("run", "serve", "report"):
+            p.add_argument("targets", metavar="TARGETS.toml", nargs="?" if name == "report" else None)
+        p.add_argument("--db", metavar="PATH_OR_URL", default=None)
+        p.add_argument("--format", default="text", choices=["text", "json"])
+        p.add_argument("--fail-on", default=None, choices=["low", "medium", "high", "critical", "never"])
+        p.add_argument("--executor", default="local", choices=["local", "celery"])
+        p.add_argument("--concurrency", type=int, default=4)
+        p.add_argument("--target", default=None)
+        p.add_argument("-o", "--output", metavar="PATH", default=None)
+        p.add_argument("--allow-private", action="store_true")
+        p.add_argument("--force", action="store_true", help="scan every target, due or not")
+        p.add_argument("--max-iterations", type=int, default=None, help=argparse.SUPPRESS)
+    monitor.set_defaults(handler=cmd_monitor)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``privacygap`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except PrivacyGapError as exc:
+        _stderr_console().print(f"privacygap: error: {exc}", markup=False, style="red")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        _stderr_console().print("privacygap: interrupted", markup=False)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""The report's view model: what the management report shows, computed from the run JSON.
+
+The HTML, Markdown and text renderers all draw on this, so the verdict, the three
+things to do and the category matrix are the same in every format.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from privacygap import resources, taxonomy
+from privacygap.output.i18n import t
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+PHASES = ("before_consent", "after_reject", "after_accept")
+# Cookie purposes that need consent; what the website then "sets" as data categories.
+NON_ESSENTIAL = {"analytics", "marketing", "crm", "advertising", "tracking", "unknown"}
+
+
+@dataclass
+class MatrixRow:
+    """One row of the category × source matrix."""
+
+    key: str
+    name: str
+    declared: bool
+    denied: bool
+    stored: bool
+    website: bool
+    special: bool
+    status: str  # undisclosed | denied | ok | declared_only
+    anchor: str | None = None
+
+
+@dataclass
+class FindingView:
+    """A finding with its catalog texts, ready to print."""
+
+    data: dict[str, Any]
+    anchor: str
+    title: str
+    why: str
+    fix: str
+    who: str
+
+
+@dataclass
+class Action:
+    """One of the 'three things to do first'."""
+
+    who: str
+    text: str
+    detail: str
+    anchor: str
+    severity: str
+
+
+@dataclass
+class ReportView:
+    """Everything a report shows, in one language."""
+
+    lang: str
+    run: dict[str, Any]
+    light: str  # red | amber | green
+    verdict: str
+    actions: list[Action]
+    matrix: list[MatrixRow]
+    findings_by_severity: dict[str, list[FindingView]]
+    counts: dict[str, int]
+    screenshot: str | None
+    consent: dict[str, Any] | None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def finding_anchor(finding: dict[str, Any]) -> str:
+    """A stable HTML id for a finding."""
+    return "f-" + finding.get("fingerprint", "").replace("sha256:", "")[:16]
+
+
+def _catalog_text(check_id: str, part: str, lang: str) -> str:
+    document = resources.check_documents().get(check_id, {})
+    text = (document.get("docs", {}).get(part) or {})
+    return text.get(lang) or text.get("en") or ""
+
+
+def _catalog_title(check_id: str, lang: str) -> str:
+    document = resources.check_documents().get(check_id, {})
+    return (document.get("title") or {}).get(lang) or ""
+
+
+def website_categories(consent: dict[str, Any] | None) -> set[str]:
+    """Data categories the website collects, judged from cookies and third-party requests."""
+    if not consent:
+        return set()
+    found: set[str] = set()
+    for phase in (consent.get("phases") or {}).values():
+        for cookie in phase.get("cookies", []):
+            purpose = (cookie.get("purpose") or "unknown").lower()
+            if purpose in NON_ESSENTIAL or cookie.get("vendor"):
+                found.add("user.device.cookie_id")
+            if purpose in {"analytics", "marketing", "crm", "advertising", "tracking"}:
+                found.add("user.behavior.browsing_history")
+        if phase.get("third_party_hosts"):
+            # Every request to a third party hands it the visitor's IP address.
+            found.add("user.device.ip_address")
+    return found
+
+
+def _matrix(run: dict[str, Any], findings: list[dict[str, Any]], lang: str) -> list[MatrixRow]:
+    policy = run.get("policy") or {}
+    declared = [c["category"] for c in policy.get("declared", [])]
+    denied = [c["category"] for c in policy.get("negated", [])]
+    stored = set((run.get("summary") or {}).get("stored_categories", []))
+    website = website_categories(run.get("consent"))
+    anchors = {f.get("category"): finding_anchor(f) for f in reversed(findings) if f.get("category")}
+    rows = []
+    for key in sorted(set(declared) | stored | website):
+        if not taxonomy.is_reported(key):
+            continue
+        is_declared = bool(taxonomy.covering(declared, key))
+        is_denied = bool(taxonomy.covering(denied, key))
+        in_use = key in stored or key in website
+        if in_use and is_denied:
+            status = "denied"
+        elif in_use and not is_declared:
+            status = "undisclosed" if run.get("policy") else "unknown"
+        elif in_use:
+            status = "ok"
+        else:
+            status = "declared_only"
+        rows.append(MatrixRow(key=key, name=taxonomy.name(key, lang), declared=key in declared or is_declared,
+                              denied=is_denied, stored=key in stored, website=key in website,
+                              special=taxonomy.is_special(key), status=status, anchor=anchors.get(key)))
+    order = {"denied": 0, "undisclosed": 1, "unknown": 2, "ok": 3, "declared_only": 4}
+    rows.sort(key=lambda r: (order[r.status], not r.special, r.name.casefold()))
+    return rows
+
+
+def _evidence_names(findings: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for finding in findings:
+        for item in finding.get("evidence", []):
+            label = item.get("label") or item.get("name") or item.get("text") or item.get("snippet")
+            if item.get("kind") in ("crm_field", "cookie", "vendor", "host", "button") and label and label not in names:
+                names.append(str(label))
+    return names
+
+
+def _actions(findings: list[dict[str, Any]], lang: str) -> list[Action]:
+    """The three most severe distinct checks, each with who acts and on what."""
+    by_check: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:  # findings arrive sorted by severity
+        by_check.setdefault(finding["check_id"], []).append(finding)
+    actions = []
+    for check_id, group in by_check.items():
+        if group[0]["severity"] not in ("critical", "high"):
+            continue
+        names = _evidence_names(group)
+        detail = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
+        actions.append(Action(who=_catalog_text(check_id, "who", lang) or "DSB",
+                              text=_catalog_text(check_id, "fix", lang) or group[0]["message"],
+                              detail=f"{_catalog_title(check_id, lang)}" + (f": {detail}" if detail else ""),
+                              anchor=finding_anchor(group[0]), severity=group[0]["severity"]))
+        if len(actions) == 3:
+            break
+    return actions
+
+
+def _verdict(run: dict[str, Any], counts: dict[str, int], lang: str) -> tuple[str, str]:
+    light = "red" if counts.get("critical") else "amber" if counts.get("high") else "green"
+    undisclosed = (run.get("summary") or {}).get("undisclosed_categories", [])
+    parts = []
+    if undisclosed:
+        examples = [taxonomy.name(k, lang) for k in sorted(undisclosed, key=lambda k: (not taxonomy.is_special(k), k))[:2]]
+        if lang == "de":
+            parts.append(f"Ihr CRM speichert {len(undisclosed)} Arten personenbezogener Daten, die Ihre "
+                         f"Datenschutzerklärung nicht nennt – darunter {' und '.join(examples)}.")
+        else:
+            parts.append(f"Your CRM stores {len(undisclosed)} kinds of personal data that your privacy statement does "
+                         f"not mention, among them {' and '.join(examples)}.")
+    web = sum(1 for f in run.get("findings", []) if f["check_id"].startswith("WEB") and f["severity"] in ("critical", "high"))
+    if web:
+        parts.append(f"Der Cookie-Banner bzw. die Website zeigt {web} schwerwiegende Probleme." if lang == "de"
+                     else f"The cookie banner or website shows {web} serious problems.")
+    total = sum(counts.values())
+    if not parts:
+        if total:
+            parts.append(f"{total} Befunde, keiner davon hoch oder kritisch." if lang == "de"
+                         else f"{total} findings, none of them high or critical.")
+        else:
+            parts.append("Die Prüfung fand keine Lücke." if lang == "de" else "The check found no gap.")
+    return light, " ".join(parts)
+
+
+def _screenshot(consent: dict[str, Any] | None, base_dir: Path | None) -> str | None:
+    """The banner screenshot as a PNG data URI (nothing else is ever embedded)."""
+    if not consent or not consent.get("screenshot"):
+        return None
+    value = str(consent["screenshot"])
+    if value.startswith("data:image/png;base64,"):
+        return value
+    path = Path(value)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None  # only real PNGs, so a crafted path cannot smuggle other content in
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None = None) -> ReportView:
+    """Compute the report view of ``run`` in ``lang``."""
+    lang = lang if lang in ("de", "en") else "en"
+    findings = list(run.get("findings", []))
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    grouped: dict[str, list[FindingView]] = {s: [] for s in SEVERITY_ORDER}
+    for finding in findings:
+        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+        grouped.setdefault(finding["severity"], []).append(FindingView(
+            data=finding, anchor=finding_anchor(finding),
+            title=finding.get("title") or _catalog_title(finding["check_id"], lang),
+            why=_catalog_text(finding["check_id"], "why", lang), fix=_catalog_text(finding["check_id"], "fix", lang),
+            who=_catalog_text(finding["check_id"], "who", lang)))
+    light, verdict = _verdict(run, counts, lang)
+    return ReportView(lang=lang, run=run, light=light, verdict=verdict, actions=_actions(findings, lang),
+                      matrix=_matrix(run, findings, lang), findings_by_severity=grouped, counts=counts,
+                      screenshot=_screenshot(run.get("consent"), base_dir), consent=run.get("consent"),
+                      errors=list(run.get("errors", [])))
+
+
+__all__ = ["ReportView", "build_view", "t", "website_categories"]

@@ -1,0 +1,280 @@
+"""One scan, end to end: acquire → understand → compare, returning the run JSON.
+
+This is the one path through the house: the CLI, the demo and the monitor all call
+:func:`run_scan`. Each stage records its failure in the run's ``errors`` and the scan
+carries on with what it has, so a run that fails part-way still yields a report.
+
+Order matters for the user's time: local inputs (CRM exports, notes, guideline) are
+read first, so a bad file fails in a second with exit 2 instead of after a crawl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from privacygap import __version__, taxonomy
+from privacygap.checks.engine import run_checks
+from privacygap.checks.kinds import CheckContext, Guideline
+from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, StageError, UsageError
+from privacygap.models import ConsentResult, Finding, Inventory, RunError, Severity, Statement, to_jsonable
+
+Progress = Callable[[str, str], None]
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+@dataclass
+class ScanRequest:
+    """What to scan. ``url`` or ``policy_file`` (or only ``crm``) must be given."""
+
+    url: str | None = None
+    policy_url: str | None = None
+    policy_file: str | None = None
+    crm: list[str] = field(default_factory=list)
+    crm_format: str | None = None
+    notes: str | None = None
+    guideline: str | None = None
+    browser: bool = True
+    allow_private: bool = False
+    lang: str | None = None
+    fail_on: str = "high"
+    facts: dict[str, Any] = field(default_factory=dict)
+    respect_robots: bool = True
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScanResult:
+    """The run JSON plus the exit code it implies."""
+
+    run: dict[str, Any]
+    exit_code: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Collected:
+    statement: Statement | None = None
+    inventory: Inventory | None = None
+    consent: ConsentResult | None = None
+    guideline: Guideline | None = None
+    final_policy_url: str | None = None
+    errors: list[RunError] = field(default_factory=list)
+    worst_exit: int = ExitCode.OK
+
+    def fail(self, stage: str, error: PrivacyGapError | str, exit_code: int = ExitCode.STAGE_FAILED) -> None:
+        self.errors.append(RunError(stage, str(error)))
+        code = getattr(error, "exit_code", exit_code)
+        # Usage/input errors (2) and stage errors (3) both outrank findings; keep the first seen.
+        if self.worst_exit == ExitCode.OK:
+            self.worst_exit = int(code)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _quiet(stage: str, message: str) -> None:
+    """Default progress callback: says nothing."""
+
+
+# ---------------------------------------------------------------------------- stages
+
+
+def _read_local_inputs(request: ScanRequest, got: _Collected, progress: Progress) -> None:
+    if request.crm or request.notes:
+        from privacygap.inventory.load import load_inventory
+
+        progress("inventory", f"reading {len(request.crm)} CRM export(s)")
+        try:
+            got.inventory = load_inventory(list(request.crm), crm_format=request.crm_format, notes=request.notes)
+        except PrivacyGapError as exc:
+            got.fail("inventory", exc, ExitCode.USAGE)
+    if request.guideline:
+        from privacygap.inventory.guideline import load_guideline
+
+        try:
+            got.guideline = load_guideline(request.guideline)
+        except PrivacyGapError as exc:
+            got.fail("guideline", exc, ExitCode.USAGE)
+
+
+def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progress) -> None:
+    from privacygap.extract.statement import analyse_statement, detect_format
+
+    path = Path(request.policy_file or "")
+    progress("statement", f"reading {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        got.fail("statement", InputFileError(str(path), f"cannot read the statement: {exc.strerror or exc}",
+                                             hint="check the path given to --policy"))
+        return
+    try:
+        got.statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url,
+                                          language=request.lang)
+    except PrivacyGapError as exc:
+        got.fail("statement", exc)
+
+
+def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[str]:
+    """Fetch the site and its statement; return same-site links for the browser's sub-pages."""
+    from privacygap.crawl.discover import discover
+    from privacygap.crawl.fetch import Fetcher, FetchOptions
+    from privacygap.extract.statement import analyse_statement
+
+    assert request.url
+    progress("crawl", f"fetching {request.url}")
+    fetcher = Fetcher(FetchOptions(allow_private=request.allow_private, respect_robots=request.respect_robots))
+    try:
+        found = discover(request.url, fetcher, policy_url=request.policy_url)
+    except PrivacyGapError as exc:
+        got.fail("crawl", exc)
+        return []
+    if found.policy_page is None:
+        return list(found.links)
+    got.final_policy_url = found.policy_page.final_url
+    progress("statement", f"reading {found.policy_page.final_url}")
+    try:
+        statement = analyse_statement(found.policy_page.text, fmt="html", url=found.policy_page.final_url,
+                                      language=request.lang)
+        if found.imprint_url and not statement.imprint_url:
+            from dataclasses import replace
+
+            statement = replace(statement, imprint_url=found.imprint_url)
+        got.statement = statement
+    except PrivacyGapError as exc:
+        got.fail("statement", exc)
+    return list(found.links)
+
+
+def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any, progress: Progress) -> None:
+    from privacygap.crawl.browser import BrowserOptions, visit_site
+
+    assert request.url
+    progress("browser", "visiting the site in Chromium (before consent, after reject, after accept)")
+    try:
+        got.consent = visit_site(request.url, options=BrowserOptions(allow_private=request.allow_private),
+                                 browser=browser, subpages=links[:2] or None)
+    except PrivacyGapError as exc:
+        got.fail("browser", exc)
+
+
+# ---------------------------------------------------------------------------- assembly
+
+
+def _policy_json(statement: Statement | None, final_url: str | None) -> dict[str, Any] | None:
+    if statement is None:
+        return None
+    data = to_jsonable(statement)
+    data["url"] = statement.url or final_url
+    # The statement text is public, but the sections carry it already; keep the run lean.
+    data.pop("text", None)
+    data["sections"] = [{"heading_path": list(s.heading_path), "text": s.text} for s in statement.sections]
+    return data
+
+
+def _inventory_json(inventory: Inventory | None) -> dict[str, Any] | None:
+    if inventory is None:
+        return None
+    try:
+        from privacygap.inventory.report import inventory_to_json
+
+        return inventory_to_json(inventory)
+    except ImportError:  # pragma: no cover - the inventory package always ships report.py
+        return to_jsonable(inventory)
+
+
+def _summary(statement: Statement | None, inventory: Inventory | None, findings: list[Finding]) -> dict[str, Any]:
+    declared = sorted(statement.declared_keys()) if statement else []
+    stored = sorted(inventory.stored_categories()) if inventory else []
+    counts = {s: 0 for s in reversed(SEVERITIES)}
+    for finding in findings:
+        counts[finding.severity.value] += 1
+    return {
+        "declared_categories": declared,
+        "stored_categories": stored,
+        "undisclosed_categories": taxonomy.undisclosed(stored, declared) if statement and inventory else [],
+        "findings_by_severity": counts,
+    }
+
+
+def _exit_code(got: _Collected, findings: list[Finding], fail_on: str) -> int:
+    if got.worst_exit != ExitCode.OK:
+        return got.worst_exit  # errors outrank findings
+    if fail_on == "never":
+        return ExitCode.OK
+    threshold = Severity(fail_on).rank
+    return ExitCode.FINDINGS if any(f.severity.rank >= threshold for f in findings) else ExitCode.OK
+
+
+def validate_request(request: ScanRequest) -> None:
+    """Reject requests that name nothing to scan or use unknown option values.
+
+    Raises:
+        UsageError: with what to do instead.
+    """
+    if not (request.url or request.policy_file or request.crm or request.notes):
+        raise UsageError("nothing to scan", hint="give a URL, --policy FILE or --crm FILE")
+    if request.fail_on not in (*SEVERITIES, "never"):
+        raise UsageError(f"--fail-on {request.fail_on!r} is not one of low, medium, high, critical, never")
+    if request.lang not in (None, "de", "en"):
+        raise UsageError(f"--lang {request.lang!r} is not supported (de, en)")
+
+
+def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | None = None) -> ScanResult:
+    """Run one scan and return the run JSON and exit code.
+
+    Args:
+        request: what to scan.
+        browser: an open Playwright browser to reuse (the monitor shares one); a new one
+            is started when needed and None is given.
+        progress: called with (stage, message) on long steps.
+
+    Raises:
+        UsageError: when the request itself is invalid (nothing else escapes: stage
+            failures are recorded in the run's ``errors``).
+    """
+    validate_request(request)
+    progress = progress or _quiet
+    started = _now()
+    got = _Collected()
+
+    _read_local_inputs(request, got, progress)
+    links: list[str] = []
+    if request.policy_file:
+        _statement_from_file(request, got, progress)
+    elif request.url:
+        links = _crawl(request, got, progress)
+    if request.url and request.browser:
+        _visit(request, got, links, browser, progress)
+
+    lang = request.lang or (got.statement.language if got.statement else "de")
+    progress("checks", "comparing statement, CRM and website")
+    ctx = CheckContext(site=request.url or request.policy_url or request.policy_file or "",
+                       statement=got.statement, inventory=got.inventory, consent=got.consent,
+                       guideline=got.guideline, facts=request.facts)
+    outcome = run_checks(ctx, lang=lang, selectors=request.select or None, ignore=request.ignore or None)
+    got.errors.extend(outcome.errors)
+
+    run = {
+        "schema_version": 1,
+        "tool": {"name": "privacygap", "version": __version__},
+        "target": {"url": request.url or request.policy_url, "policy_file": request.policy_file,
+                   "started_at": started, "finished_at": _now(), "lang": lang},
+        "policy": _policy_json(got.statement, got.final_policy_url),
+        "inventory": _inventory_json(got.inventory),
+        "consent": to_jsonable(got.consent) if got.consent is not None else None,
+        "findings": [to_jsonable(f) for f in outcome.findings],
+        "summary": _summary(got.statement, got.inventory, outcome.findings),
+        "checks": {"ran": outcome.ran, "skipped": outcome.skipped},
+        "errors": [to_jsonable(e) for e in got.errors],
+    }
+    return ScanResult(run=run, exit_code=_exit_code(got, outcome.findings, request.fail_on), findings=outcome.findings)
+
+
+__all__ = ["ScanRequest", "ScanResult", "StageError", "run_scan", "validate_request"]
