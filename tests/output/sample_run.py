@@ -56,7 +56,7 @@ SAMPLE_RUN = {
          "references": ["Art. 9(1) GDPR"], "fingerprint": "sha256:1111111111111111"},
         {"check_id": "CRM001", "slug": "crm-category-undisclosed", "severity": "high", "confidence": "high",
          "message": "Das CRM speichert Hobbys", "category": "user.demographic.interests",
-         "evidence": [{"kind": "crm_field", "object": "contact", "name": "hobbys", "label": "Hobbys"},
+         "evidence": [{"kind": "crm_field", "object": "contact", "name": "hobbys", "label": "Hobbys <img src=x onerror=alert(2)>"},
                       {"kind": "crm_note", "record": "sha256:0f3a9c", "snippet": "wird ███ Vater"}],
          "references": ["Art. 13(1)(c) GDPR"], "fingerprint": "sha256:2222222222222222"},
     ],

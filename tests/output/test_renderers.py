@@ -28,7 +28,7 @@ def test_html_escapes_every_crawled_string_and_carries_csp():
     html = render_html(sample_run(), "de")
     meta = BeautifulSoup(html, "lxml").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
     assert meta is not None and meta["content"] == CSP
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(3)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "<b>Einstellungen</b>" not in html
     assert 'href="javascript:' not in html
