@@ -7,7 +7,9 @@ unreadable input, 3 a requested stage could not complete. Errors outrank finding
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,9 +109,30 @@ def cmd_scan(args: argparse.Namespace) -> int:
         fail_on=args.fail_on, facts=_parse_facts(args.fact or []), respect_robots=not args.ignore_robots,
         select=args.select or [], ignore=args.ignore or [],
     )
-    result = run_scan(request, progress=_progress_printer(args.quiet))
-    written = write_outputs(result.run, args.format or ["text"], args.output, lang=args.lang)
+    formats = args.format or ["text"]
+    partial = _partial_path(args.output)
+    last: dict[str, Any] = {}
+
+    def checkpoint(run: dict[str, Any]) -> None:
+        # Keep what has been collected on disk, so even a killed scan leaves a report.
+        last["run"] = run
+        if partial is not None:
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(run, ensure_ascii=False), encoding="utf-8")
+
     console = _stderr_console()
+    with _terminate_as_interrupt():
+        try:
+            result = run_scan(request, progress=_progress_printer(args.quiet), checkpoint=checkpoint)
+        except KeyboardInterrupt:
+            if "run" not in last:
+                raise
+            console.print("privacygap: interrupted; writing what was collected", markup=False, style="yellow")
+            write_outputs(last["run"], formats, args.output, lang=args.lang)
+            return ExitCode.STAGE_FAILED
+    written = write_outputs(result.run, formats, args.output, lang=args.lang)
+    if partial is not None and partial.exists():
+        partial.unlink()
     for path in written:
         console.print(f"wrote {path}", markup=False)
     for error in result.run["errors"]:
@@ -117,16 +140,45 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _partial_path(output: str | None) -> Path | None:
+    """Where a scan keeps its partial run while it works (beside the requested output)."""
+    if not output:
+        return None
+    target = Path(output)
+    if target.is_dir() or not target.suffix:
+        return target / "report.partial.json"
+    return target.with_name(target.stem + ".partial.json")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """Treat SIGTERM like Ctrl-C during a scan, so the partial report is written."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not in the main thread (e.g. called from a test runner thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_inventory(args: argparse.Namespace) -> int:
     """``privacygap inventory``: classify a CRM export alone."""
     from privacygap.inventory.load import load_inventory
-    from privacygap.inventory.report import inventory_text, inventory_to_json
+    from privacygap.inventory.report import inventory_to_json
+    from privacygap.output.inventory import render_inventory_text
 
     inventory = load_inventory(args.files, crm_format=args.crm_format, notes=args.notes)
     if args.format == "json":
         text = json.dumps({"schema_version": 1, "inventory": inventory_to_json(inventory)}, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = inventory_text(inventory)
+        text = render_inventory_text(inventory_to_json(inventory))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

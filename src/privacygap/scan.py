@@ -226,7 +226,45 @@ def validate_request(request: ScanRequest) -> None:
         raise UsageError(f"--lang {request.lang!r} is not supported (de, en)")
 
 
-def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | None = None) -> ScanResult:
+def _assemble(request: ScanRequest, got: _Collected, started: str, lang: str, findings: list[Finding],
+              checks: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+    """The run JSON of what has been collected so far; ``pending`` stages are marked in ``errors``."""
+    errors = [to_jsonable(e) for e in got.errors]
+    errors += [{"stage": stage, "message": "not completed: the scan stopped before this stage finished"}
+               for stage in pending]
+    return {
+        "schema_version": 1,
+        "tool": {"name": "privacygap", "version": __version__},
+        "target": {"url": request.url or request.policy_url, "policy_file": request.policy_file,
+                   "started_at": started, "finished_at": _now(), "lang": lang},
+        "policy": _policy_json(got.statement, got.final_policy_url),
+        "inventory": _inventory_json(got.inventory),
+        "consent": to_jsonable(got.consent) if got.consent is not None else None,
+        "findings": [to_jsonable(f) for f in findings],
+        "summary": _summary(got.statement, got.inventory, findings),
+        "checks": checks,
+        "errors": errors,
+    }
+
+
+def requested_stages(request: ScanRequest) -> list[str]:
+    """The stages a request asks for, in the order they run."""
+    stages = []
+    if request.crm or request.notes:
+        stages.append("inventory")
+    if request.guideline:
+        stages.append("guideline")
+    if request.policy_file:
+        stages.append("statement")
+    elif request.url:
+        stages += ["crawl", "statement"]
+    if request.url and request.browser:
+        stages.append("browser")
+    return stages + ["checks"]
+
+
+def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | None = None,
+             checkpoint: Callable[[dict[str, Any]], None] | None = None) -> ScanResult:
     """Run one scan and return the run JSON and exit code.
 
     Args:
@@ -234,6 +272,8 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
         browser: an open Playwright browser to reuse (the monitor shares one); a new one
             is started when needed and None is given.
         progress: called with (stage, message) on long steps.
+        checkpoint: called with the partial run JSON after every stage, so a scan that
+            is killed part-way still leaves a report that marks what is missing.
 
     Raises:
         UsageError: when the request itself is invalid (nothing else escapes: stage
@@ -243,15 +283,27 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
     progress = progress or _quiet
     started = _now()
     got = _Collected()
+    pending = requested_stages(request)
+
+    def done(*stages: str) -> None:
+        for stage in stages:
+            if stage in pending:
+                pending.remove(stage)
+        if checkpoint is not None:
+            lang_now = request.lang or (got.statement.language if got.statement else "de")
+            checkpoint(_assemble(request, got, started, lang_now, [], {"ran": [], "skipped": {}}, pending))
 
     _read_local_inputs(request, got, progress)
+    done("inventory", "guideline")
     links: list[str] = []
     if request.policy_file:
         _statement_from_file(request, got, progress)
     elif request.url:
         links = _crawl(request, got, progress)
+    done("crawl", "statement")
     if request.url and request.browser:
         _visit(request, got, links, browser, progress)
+        done("browser")
 
     lang = request.lang or (got.statement.language if got.statement else "de")
     progress("checks", "comparing statement, CRM and website")
@@ -260,21 +312,10 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
                        guideline=got.guideline, facts=request.facts)
     outcome = run_checks(ctx, lang=lang, selectors=request.select or None, ignore=request.ignore or None)
     got.errors.extend(outcome.errors)
-
-    run = {
-        "schema_version": 1,
-        "tool": {"name": "privacygap", "version": __version__},
-        "target": {"url": request.url or request.policy_url, "policy_file": request.policy_file,
-                   "started_at": started, "finished_at": _now(), "lang": lang},
-        "policy": _policy_json(got.statement, got.final_policy_url),
-        "inventory": _inventory_json(got.inventory),
-        "consent": to_jsonable(got.consent) if got.consent is not None else None,
-        "findings": [to_jsonable(f) for f in outcome.findings],
-        "summary": _summary(got.statement, got.inventory, outcome.findings),
-        "checks": {"ran": outcome.ran, "skipped": outcome.skipped},
-        "errors": [to_jsonable(e) for e in got.errors],
-    }
+    pending.remove("checks")
+    run = _assemble(request, got, started, lang, outcome.findings,
+                    {"ran": outcome.ran, "skipped": outcome.skipped}, pending)
     return ScanResult(run=run, exit_code=_exit_code(got, outcome.findings, request.fail_on), findings=outcome.findings)
 
 
-__all__ = ["ScanRequest", "ScanResult", "StageError", "run_scan", "validate_request"]
+__all__ = ["ScanRequest", "ScanResult", "StageError", "requested_stages", "run_scan", "validate_request"]

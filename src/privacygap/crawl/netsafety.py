@@ -93,7 +93,7 @@ def _embedded_ipv4(address: IPAddress) -> IPAddress:
 
 
 def address_problem(address: str | IPAddress, *, allow_private: bool) -> str | None:
-    """Why the crawler must not connect to ``address``, or ``None`` when it may.
+    """Why the crawler must not connect to ``address`` ("a loopback address" …), or ``None``.
 
     Metadata addresses are always refused; loopback, private, link-local, multicast,
     reserved, unspecified and other non-global addresses unless ``allow_private``.
@@ -101,7 +101,7 @@ def address_problem(address: str | IPAddress, *, allow_private: bool) -> str | N
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
     inner = _embedded_ipv4(ip)
     if ip in METADATA_ADDRESSES or inner in METADATA_ADDRESSES:
-        return f"{ip} is a cloud metadata address"
+        return "a cloud metadata address"
     if allow_private:
         return None
     for candidate in {ip, inner}:
@@ -114,11 +114,11 @@ def address_problem(address: str | IPAddress, *, allow_private: bool) -> str | N
             ("reserved", candidate.is_reserved),
         ):
             if flag:
-                return f"{ip} is a {label} address"
+                return f"a {label} address"
         # Shared address space (100.64/10), documentation ranges and the like are neither
         # private nor global; a public web site is never there.
         if not candidate.is_global:
-            return f"{ip} is not a public address"
+            return "an address outside the public internet"
     return None
 
 
@@ -181,8 +181,8 @@ def vet_url(url: str, *, allow_private: bool) -> list[str]:
     for address in addresses:
         problem = address_problem(address, allow_private=allow_private)
         if problem:
-            where = "" if literal is not None else f"{host} resolves to "
-            raise _refusal(url, where + problem)
+            where = f"{address} is" if literal is not None else f"{host} resolves to {address},"
+            raise _refusal(url, f"{where} {problem}")
     return addresses
 
 

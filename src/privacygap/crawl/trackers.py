@@ -185,6 +185,24 @@ class TrackerCatalog:
                     return vendor.name
         return None
 
+    def named_in(self, text: str) -> list[dict[str, str]]:
+        """Vendors (by name or alias) and exact cookie names that a text mentions.
+
+        Used on the description of a banner category to see what the site files under it
+        (WEB007). Cookie names match case-sensitively, vendor names case-insensitively.
+        """
+        found: list[dict[str, str]] = []
+        for vendor in self.vendors.values():
+            for name in vendor.names:
+                if re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, re.IGNORECASE):
+                    found.append({"name": name, "vendor": vendor.name, "purpose": vendor.purpose})
+                    break
+        for pattern in self.cookies:
+            if pattern.kind == "name" and pattern.source == "privacygap" and len(pattern.value) > 2 and \
+                    re.search(r"(?<![\w-])" + re.escape(pattern.value) + r"(?![\w-])", text):
+                found.append({"name": pattern.value, "vendor": pattern.vendor, "purpose": pattern.purpose})
+        return found
+
     def vendor(self, name: str) -> Vendor | None:
         """The vendor of that name (None for vendors known only from the cookie database)."""
         return self.vendors.get(name)

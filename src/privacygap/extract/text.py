@@ -393,6 +393,7 @@ def _looks_like_html(text: str) -> bool:
 def extract_document(raw: str, fmt: str) -> Document:
     """Parse ``raw`` in format ``html``, ``markdown`` (incl. MDX/Astro) or ``text`` into a :class:`Document`."""
     fmt = fmt.lower()
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")  # CRLF files would defeat the frontmatter and list rules
     if fmt in ("md", "markdown", "mdx", "astro"):
         body, title = strip_frontmatter(raw)
         if fmt == "astro" or (body.lstrip().startswith("<") and _looks_like_html(body)):

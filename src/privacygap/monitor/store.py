@@ -489,10 +489,16 @@ class Store:
             return _decode(row) if row else None
 
     def last_success(self, target: str) -> str | None:
-        """When the target last ran successfully (its result's ``started_at``), or None."""
+        """The start time of the latest monitor run in which the target succeeded, or None.
+
+        The run's time, not the scan's: schedules are judged against the time a run was
+        started for (``now``), which a resumed run keeps.
+        """
         with self._read() as conn:
-            return conn.execute(select(func.max(results_table.c.started_at)).where(
-                results_table.c.target == target, results_table.c.status == "ok")).scalar()
+            return conn.execute(
+                select(func.max(runs_table.c.started_at))
+                .select_from(results_table.join(runs_table, results_table.c.run_id == runs_table.c.run_id))
+                .where(results_table.c.target == target, results_table.c.status == "ok")).scalar()
 
     def history(self, target: str | None = None, *, limit: int | None = None,
                 include_skipped: bool = False) -> list[dict[str, Any]]:

@@ -93,13 +93,23 @@ def _trait_values(traits: Any, reference: str) -> list:
     return []
 
 
-def _cdm_member(path: Path, member: dict, where: str, entity: str) -> CrmField | None:
-    lookup = False
-    if "entity" in member:  # a relationship: the foreign key attribute carries the column
-        guidance = ((member.get("resolutionGuidance") or {}).get("entityByReference") or {}).get("foreignKeyAttribute")
-        if not isinstance(guidance, dict):
-            return None
-        member, lookup = guidance, True
+def _cdm_members(path: Path, member: dict, where: str, entity: str) -> list[CrmField]:
+    if "entity" not in member:
+        return [_cdm_member(path, member, where, entity, False)]
+    # A relationship: the foreign key attribute carries the column; a polymorphic lookup
+    # also has a type column (selectedTypeAttribute, e.g. annotation.objectidtypecode).
+    guidance = member.get("resolutionGuidance") or {}
+    result = []
+    key = (guidance.get("entityByReference") or {}).get("foreignKeyAttribute")
+    if isinstance(key, dict):
+        result.append(_cdm_member(path, key, where, entity, True))
+    selected = (guidance.get("selectsSubAttribute") or {}).get("selectedTypeAttribute")
+    if isinstance(selected, dict):
+        result.append(_cdm_member(path, selected, where, entity, True))
+    return result
+
+
+def _cdm_member(path: Path, member: dict, where: str, entity: str, lookup: bool) -> CrmField:
     name = member.get("sourceName") or member.get("name")
     if not isinstance(name, str) or not name:
         raise fail(path, where, "attribute without a name")
@@ -143,9 +153,7 @@ def read_cdm(path: Path) -> list[CrmField]:
                 members = group.get("members") or []
                 stack.extend(reversed([(m, f"{where}.attributeGroupReference.members[{j}]") for j, m in enumerate(members)]))
                 continue
-            field = _cdm_member(path, item, where, entity)
-            if field:
-                fields.append(field)
+            fields += _cdm_members(path, item, where, entity)
     return fields
 
 

@@ -6,6 +6,7 @@ Also accepted: ``{"model": "res.partner", "fields": {...}}`` and a ``search_read
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from privacygap.inventory.base import Format, fail, load_json, options_of, require_dict, text_of
@@ -18,7 +19,7 @@ def detect(path: Path, head: str) -> bool:
     """Field definitions with Odoo's ``"string"`` labels and Odoo types, or ``ir.model.fields`` rows."""
     if '"ttype"' in head and '"field_description"' in head:
         return True
-    return head.lstrip().startswith("{") and '"string"' in head and '"type"' in head and any(
+    return head.lstrip().startswith("{") and re.search(r'"string"\s*:', head) is not None and '"type"' in head and any(
         f'"type": "{t}"' in head or f'"type":"{t}"' in head for t in ("char", "many2one", "selection", "boolean", "integer", "text"))
 
 

@@ -30,7 +30,8 @@ def _fields(path: Path, object_name: str, spec: Any) -> list[CrmField]:
     for key, item in spec.items():
         if not isinstance(item, dict):
             continue
-        name = text_of(item.get("name")) if isinstance(item.get("name"), str) else str(key)
+        # The array key is the field's identity (a few definitions repeat another field's 'name').
+        name = str(key) if isinstance(key, str) else text_of(item.get("name"))
         ftype = text_of(item.get("type")) if isinstance(item.get("type"), str) else ""
         label = item.get("vname") if isinstance(item.get("vname"), str) else ""
         options = item.get("options")

@@ -79,7 +79,7 @@
     document.getElementById("cookie-settings").addEventListener("click", function () {
       firstLayer.hidden = true;
       settingsLayer.hidden = false;
-      document.getElementById("cookie-layer-2-title").focus();
+      document.getElementById("cookie-cat-statistik").focus();
     });
     document.getElementById("cookie-save").addEventListener("click", function () {
       save({

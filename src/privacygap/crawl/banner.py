@@ -1,0 +1,236 @@
+"""Read a cookie banner's first layer (and settings layer) ourselves, in every frame.
+
+autoconsent clicks banners but does not say what the first layer offers, so this module
+finds the banner root (known CMP selectors from ``crawlers/keywords/banners.yaml``, else a
+fixed or sticky element with cookie wording), lists its visible controls with size, colours
+and WCAG contrast, classifies them with ``crawlers/keywords/buttons.yaml`` and reads
+pre-ticked toggles. The page-side work is ``js/page_probe.js``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from privacygap import resources
+from privacygap.models import BannerButton
+
+EVAL_TIMEOUT = 5.0  # seconds for one probe in one frame; a hung renderer must not stall the phase
+
+
+@functools.cache
+def probe_js() -> str:
+    """The page-side probe script (``js/page_probe.js``)."""
+    return files("privacygap.crawl").joinpath("js/page_probe.js").read_text("utf-8")
+
+
+@functools.cache
+def _buttons_yaml() -> dict:
+    return resources.catalog_yaml("crawlers", "keywords/buttons.yaml")
+
+
+@functools.cache
+def banner_config() -> dict:
+    """Selectors and wording of ``banners.yaml``, in the shape the probe script expects."""
+    data = resources.catalog_yaml("crawlers", "keywords/banners.yaml")
+    wording = data.get("wording", {})
+    return {"roots": data.get("roots", []), "settings_roots": data.get("settings_roots", []),
+            "reopen": data.get("reopen", []), "banner": wording.get("banner", "cookie"),
+            "withdraw_prefilter": "cookie|datenschutz|privacy|privatsph|consent|einwillig|zustimm"}
+
+
+@functools.cache
+def wording(name: str) -> re.Pattern[str]:
+    """A compiled wording pattern of ``banners.yaml`` (``essential``, ``legitimate_interest`` …)."""
+    data = resources.catalog_yaml("crawlers", "keywords/banners.yaml")
+    return re.compile(data["wording"][name], re.IGNORECASE)
+
+
+@functools.cache
+def _role_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    data = _buttons_yaml()
+    patterns = []
+    for role in data["order"]:
+        texts = [p for lang in data["roles"][role].values() for p in lang]
+        patterns.append((role, re.compile("|".join(f"(?:{p})" for p in texts), re.IGNORECASE)))
+    return patterns
+
+
+@functools.cache
+def _withdraw_pattern() -> re.Pattern[str]:
+    texts = [p for lang in _buttons_yaml()["withdraw"].values() for p in lang]
+    return re.compile("|".join(f"(?:{p})" for p in texts), re.IGNORECASE)
+
+
+def classify(text: str, aria_label: str = "") -> str:
+    """The role of a banner control from its text: accept, reject, save, settings, close or other."""
+    for candidate in (text, aria_label):
+        candidate = (candidate or "").strip()
+        if not candidate:
+            continue
+        for role, pattern in _role_patterns():
+            if pattern.search(candidate):
+                return role
+    return "other"
+
+
+def is_withdrawal(text: str) -> bool:
+    """Whether a link or button text offers to change cookie consent later (WEB008)."""
+    return bool(_withdraw_pattern().search(text or ""))
+
+
+# ---------------------------------------------------------------------------- contrast
+
+_RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+%?))?\s*\)")
+
+
+def parse_color(value: str | None) -> tuple[float, float, float, float] | None:
+    """``rgb(…)``/``rgba(…)`` as computed styles give them → (r, g, b, alpha)."""
+    match = _RGB.match(value or "")
+    if not match:
+        return None
+    r, g, b, a = match.groups()
+    alpha = 1.0 if a is None else (float(a[:-1]) / 100 if a.endswith("%") else float(a))
+    return float(r), float(g), float(b), alpha
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: str | None, background: str | None) -> float | None:
+    """WCAG 2 contrast ratio of text colour on background (1.0–21.0), None if unparsable.
+
+    A translucent colour is blended over the (opaque, else white) background first.
+    """
+    fg, bg = parse_color(foreground), parse_color(background)
+    if not fg or not bg:
+        return None
+    base = (255.0, 255.0, 255.0)
+    bg_rgb = tuple(bg[i] * bg[3] + base[i] * (1 - bg[3]) for i in range(3))
+    fg_rgb = tuple(fg[i] * fg[3] + bg_rgb[i] * (1 - fg[3]) for i in range(3))
+    light, dark = sorted((_luminance(fg_rgb), _luminance(bg_rgb)), reverse=True)
+    return round((light + 0.05) / (dark + 0.05), 2)
+
+
+def to_button(control: dict[str, Any]) -> BannerButton:
+    """A probe control as the report's :class:`BannerButton` (``save`` is reported as ``other``)."""
+    role = control.get("role") or classify(control.get("text", ""), control.get("aria_label", ""))
+    return BannerButton(
+        text=control.get("text", "")[:120], role=role if role != "save" else "other",
+        element=control.get("element", "button"), layer=int(control.get("layer", 1)),
+        width=control.get("width"), height=control.get("height"), font_size=control.get("font_size"),
+        color=control.get("color"), background=control.get("background"),
+        contrast=contrast_ratio(control.get("color"), control.get("background")))
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass
+class BannerReading:
+    """What the probe found in one frame: the banner's text, controls and first-layer toggles."""
+
+    frame: Any
+    text: str
+    controls: list[dict[str, Any]]
+    toggles: list[dict[str, Any]] = field(default_factory=list)
+    how: str = ""
+
+    def by_role(self, role: str) -> list[dict[str, Any]]:
+        """The controls of that role, in document order."""
+        return [c for c in self.controls if c["role"] == role]
+
+
+async def probe(frame: Any, mode: str, *, timeout: float = EVAL_TIMEOUT, budget_ms: int = 1500) -> dict:
+    """Run the probe script in one frame; {} when the frame is gone, hung or refuses."""
+    try:
+        return await asyncio.wait_for(
+            frame.evaluate(probe_js(), {"mode": mode, "cfg": banner_config(), "budget_ms": budget_ms}), timeout)
+    except Exception:  # detached frame, navigation, timeout: no answer from this frame
+        return {}
+
+
+def _frames(page: Any) -> list[Any]:
+    main = page.main_frame
+    return [main] + [f for f in page.frames if f is not main][:20]
+
+
+async def read_first_layer(page: Any) -> BannerReading | None:
+    """Find the banner in the page or any frame and read its first layer (None if none)."""
+    for frame in _frames(page):
+        result = await probe(frame, "banner")
+        if result.get("found"):
+            controls = result.get("controls", [])
+            for control in controls:
+                control["role"] = classify(control["text"], control.get("aria_label", ""))
+            return BannerReading(frame=frame, text=result.get("text", ""), controls=controls,
+                                 toggles=result.get("toggles", []), how=result.get("how", ""))
+    return None
+
+
+async def click_control(frame: Any, control_id: int, *, timeout: float = 3.0) -> bool:
+    """Click a control the probe marked; False when it cannot be clicked."""
+    locator = frame.locator(f'[data-privacygap-control="{control_id}"]').first
+    try:
+        await locator.click(timeout=timeout * 1000)
+        return True
+    except Exception:
+        try:  # covered by another layer or animating: a DOM click still reaches its handler
+            await asyncio.wait_for(locator.evaluate("el => el.click()"), timeout)
+            return True
+        except Exception:
+            return False
+
+
+async def read_settings_layer(page: Any, reading: BannerReading, *, settle: float = 0.8) -> dict[str, list]:
+    """Open the settings layer (the first settings control) and read its toggles and controls.
+
+    Returns ``{"toggles": [...], "controls": [...], "opened": bool}``; toggles carry label,
+    section text, checked and disabled as the page shows them before any change.
+    """
+    settings = reading.by_role("settings")
+    opened = False
+    if settings:
+        opened = await click_control(reading.frame, settings[0]["id"])
+        await asyncio.sleep(settle)
+    toggles: list[dict] = []
+    controls: list[dict] = []
+    for frame in _frames(page):
+        result = await probe(frame, "toggles")
+        for control in result.get("controls", []):
+            control["role"] = classify(control["text"], control.get("aria_label", ""))
+            control["frame"] = frame
+        toggles.extend(result.get("toggles", []))
+        controls.extend(result.get("controls", []))
+    return {"toggles": toggles, "controls": controls, "opened": opened}
+
+
+async def screenshot(reading: BannerReading, path: Path, *, timeout: float = 5.0) -> str | None:
+    """Screenshot the banner root (PNG) to ``path``; None when it cannot be taken."""
+    try:
+        await reading.frame.locator("[data-privacygap-banner]").first.screenshot(
+            path=str(path), timeout=timeout * 1000, animations="disabled")
+        return str(path)
+    except Exception:
+        return None
+
+
+def toggle_record(toggle: dict[str, Any]) -> dict[str, Any]:
+    """A toggle as stored in ``signals["toggles"]``: label, state, essential and LI flags."""
+    text = f"{toggle.get('label', '')} {toggle.get('section', '')[:300]}"
+    essential = bool(toggle.get("disabled") and toggle.get("checked")) or bool(
+        wording("essential").search(toggle.get("label", "")))
+    return {"label": toggle.get("label", "")[:200], "checked": bool(toggle.get("checked")),
+            "disabled": bool(toggle.get("disabled")), "essential": essential,
+            "legitimate_interest": bool(wording("legitimate_interest").search(text)),
+            "layer": int(toggle.get("layer", 1)), "section": toggle.get("section", "")[:600]}

@@ -1,0 +1,144 @@
+"""DuckDuckGo autoconsent in a Playwright context: detect the CMP and click opt-out or opt-in.
+
+The upstream bundle and rules come from the PyPI package ``duckduckgo-autoconsent-py``;
+no Node.js is needed. The content script talks to us through the binding
+``autoconsentSendMessage``; we answer ``init`` with config and rules and run its ``eval``
+snippets in the frame that asked. autoconsent retries detection for a long time on pages
+without a CMP, so every wait here is capped by the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@functools.cache
+def _bundle() -> str:
+    from duckduckgo_autoconsent import bundle
+
+    return bundle()
+
+
+@functools.cache
+def _rules() -> list:
+    from duckduckgo_autoconsent import rules_json
+
+    return json.loads(rules_json())  # a list; initResp wants {"autoconsent": [...]}
+
+
+def autoconsent_version() -> str:
+    """Version of the bundled autoconsent (the npm version it was built from)."""
+    import duckduckgo_autoconsent
+
+    return getattr(duckduckgo_autoconsent, "__version__", "unknown")
+
+
+@dataclass
+class AutoconsentSession:
+    """One context's autoconsent: what it detected and did.
+
+    ``action`` is ``"optOut"``, ``"optIn"`` or None (detect only: nothing is clicked).
+    """
+
+    action: str | None = None
+    cmp: str | None = None
+    popup: str | None = None
+    result: bool | None = None
+    clicks: int | None = None
+    lifecycle: str = ""
+    heuristic_patterns: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    duration: float | None = None
+    _popup_event: asyncio.Event = field(default_factory=asyncio.Event)
+    _done_event: asyncio.Event = field(default_factory=asyncio.Event)
+    _nothing_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def attach(self, context: Any) -> None:
+        """Install the content script and message binding on a fresh context."""
+        await context.expose_binding("autoconsentSendMessage", self._on_message)
+        await context.add_init_script(script=_bundle())
+
+    def _config(self) -> dict:
+        return {
+            "enabled": True,
+            "autoAction": self.action,
+            "disabledCmps": [],
+            # No pre-hiding and no cosmetic hiding: the visitor must see what a person sees,
+            # and a banner that is only hidden has not been answered.
+            "enablePrehide": False,
+            "enableCosmeticRules": False,
+            "enableGeneratedRules": True,
+            "enableHeuristicDetection": True,
+            "detectRetries": 20,
+            "isMainWorld": False,
+            "prehideTimeout": 2000,
+            "logs": {"lifecycle": False, "rulesteps": False, "detectionsteps": False, "evals": False,
+                     "errors": False, "messages": False, "waits": False},
+        }
+
+    async def _reply(self, frame: Any, message: dict) -> None:
+        try:
+            await frame.evaluate("m => window.autoconsentReceiveMessage && window.autoconsentReceiveMessage(m)",
+                                 message)
+        except Exception:  # the frame navigated away: nothing to answer
+            pass
+
+    async def _on_message(self, source: dict, message: dict) -> None:
+        frame = source.get("frame")
+        kind = message.get("type")
+        if kind == "init":
+            await self._reply(frame, {"type": "initResp", "config": self._config(),
+                                      "rules": {"autoconsent": _rules()}})
+        elif kind == "eval":
+            try:
+                result = await asyncio.wait_for(frame.evaluate(message["code"]), 5)
+            except Exception:
+                result = False
+            await self._reply(frame, {"type": "evalResp", "id": message.get("id"), "result": result})
+        elif kind == "cmpDetected":
+            self.cmp = self.cmp or message.get("cmp")
+        elif kind == "popupFound":
+            self.popup = message.get("cmp")
+            self.cmp = self.popup
+            self._popup_event.set()
+        elif kind in ("optOutResult", "optInResult"):
+            self.result = bool(message.get("result"))
+            if not self.result:
+                self._done_event.set()
+        elif kind == "autoconsentDone":
+            self.clicks = message.get("totalClicks")
+            self.duration = time.monotonic() - self.started
+            self._done_event.set()
+        elif kind == "autoconsentError":
+            self.errors.append(str(message.get("details", ""))[:300])
+        elif kind == "report":
+            state = message.get("state") or {}
+            if message.get("mainFrame"):
+                self.lifecycle = state.get("lifecycle", self.lifecycle)
+                self.heuristic_patterns = list(state.get("heuristicPatterns") or [])[:10]
+                if self.lifecycle == "nothingDetected":
+                    self._nothing_event.set()
+
+    async def wait_popup(self, timeout: float) -> bool:
+        """Wait until a CMP popup is found (True) or nothing is detected / the cap passes (False)."""
+        waiters = [asyncio.ensure_future(self._popup_event.wait()), asyncio.ensure_future(self._nothing_event.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        return self._popup_event.is_set()
+
+    async def wait_done(self, timeout: float) -> bool:
+        """Wait for autoconsent to finish its opt-out/opt-in; True when it succeeded."""
+        try:
+            await asyncio.wait_for(self._done_event.wait(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return bool(self.result)

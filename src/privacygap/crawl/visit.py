@@ -1,0 +1,504 @@
+"""The consent phases of one site visit (runs on the browser's event loop; see browser.py).
+
+Phases, each in a fresh context so no state leaks between them:
+
+1. ``before_consent`` — load, let the network settle, touch nothing. Then, after the
+   observation is taken, read the banner, screenshot it, open its settings layer and read
+   the toggles.
+2. ``after_reject`` — autoconsent's opt-out (or our own click on the banner's reject
+   control), then the same page again, a reload and the sub-pages; for each page we note
+   the third-party hosts called and cookies written after the reject, and whether a
+   persistent "cookie settings" control is there (WEB008).
+3. ``after_accept`` — autoconsent's opt-in (or our accept click).
+4. ``implicit`` probe (not a reported phase) — Escape, scrolling and the close control in
+   another fresh context: does any of them start tracking (WEB005)?
+
+The keys this module writes into ``ConsentResult.signals`` are documented in
+``crawlers/README.md`` (section "Browser signals").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from privacygap.crawl import banner as banner_mod
+from privacygap.crawl.banner import BannerReading, click_control, probe, read_first_layer
+from privacygap.crawl.browser import BrowserHandle, BrowserOptions, check_start_url, is_private_host
+from privacygap.crawl.consent import AutoconsentSession
+from privacygap.crawl.observe import Recorder, is_tracking_purpose
+from privacygap.crawl.trackers import default_cookie_database, host_of, load_trackers, registrable_domain
+from privacygap.errors import BrowserError
+from privacygap.models import ConsentResult, PhaseObservation
+
+# Pages answer dialogs and pop-ups without us: a site's alert() loop must not stall a phase.
+HARDENING_SCRIPT = """
+(() => {
+  try {
+    window.alert = function () {};
+    window.confirm = function () { return false; };
+    window.prompt = function () { return null; };
+    window.print = function () {};
+  } catch (e) {}
+})();
+"""
+
+_SKIP_LINK = re.compile(r"\.(?:pdf|zip|gz|dmg|exe|jpe?g|png|gif|svg|webp|mp4|mp3|docx?|xlsx?|pptx?|ics|vcf)$", re.I)
+
+
+@dataclass
+class PhaseState:
+    """One phase's context, recorder and outcome while it runs."""
+
+    name: str
+    context: Any
+    recorder: Recorder
+    page: Any = None
+    pages: list[str] = field(default_factory=list)
+    storage: list = field(default_factory=list)
+    error: str | None = None
+    autoconsent: AutoconsentSession | None = None
+
+
+@dataclass
+class SiteVisit:
+    """Runs the phases for one URL and assembles the :class:`ConsentResult`."""
+
+    handle: BrowserHandle
+    url: str
+    options: BrowserOptions
+    subpages: list[str] | None = None
+    signals: dict[str, Any] = field(default_factory=dict)
+    reading: BannerReading | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    cmp: str | None = None
+    banner_text: str = ""
+    buttons: list[dict] = field(default_factory=list)
+    screenshot: str | None = None
+    forms: dict[tuple, dict] = field(default_factory=dict)
+    host_seen: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.site_host = host_of(self.url)
+        self.trackers = load_trackers(self.options.cookie_database or default_cookie_database())
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _new_phase(self, name: str) -> PhaseState:
+        context = await self.handle.browser.new_context(
+            user_agent=self.handle.user_agent, locale=self.options.locale,
+            viewport={"width": self.options.viewport[0], "height": self.options.viewport[1]},
+            accept_downloads=False, extra_http_headers={"Accept-Language": _accept_language(self.options.locale)})
+        context.set_default_timeout(self.options.nav_timeout * 1000)
+        await context.add_init_script(script=HARDENING_SCRIPT)
+        if not self.options.allow_private:
+            await context.route("**/*", _block_private)
+        state = PhaseState(name=name, context=context, recorder=Recorder(self.site_host, self.trackers))
+        state.recorder.attach(context)
+
+        def on_page(page: Any) -> None:
+            page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+            if state.page is not None and page is not state.page:
+                asyncio.ensure_future(_close_quietly(page))  # pop-ups and window.open tabs
+
+        context.on("page", on_page)
+        return state
+
+    async def _goto(self, state: PhaseState, url: str) -> None:
+        if state.page is None:
+            state.page = await state.context.new_page()
+            state.page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+        state.recorder.current_page = url
+        state.pages.append(url)
+        await state.page.goto(url, wait_until="domcontentloaded", timeout=self.options.nav_timeout * 1000)
+        await self._settle(state)
+
+    async def _settle(self, state: PhaseState, cap: float | None = None) -> None:
+        cap = self.options.settle_timeout if cap is None else cap
+        for load_state in ("load", "networkidle"):
+            with contextlib.suppress(Exception):
+                await state.page.wait_for_load_state(load_state, timeout=cap * 1000)
+
+    async def _read_storage(self, state: PhaseState, timeout: float = 3.0) -> None:
+        if state.page is None:
+            return
+        items, seen = [], set()
+        for frame in [state.page.main_frame] + [f for f in state.page.frames if f is not state.page.main_frame][:10]:
+            result = await probe(frame, "storage", timeout=timeout)
+            origin = result.get("origin", "")
+            if not result or origin in seen or origin in ("null", ""):
+                continue
+            seen.add(origin)
+            items.extend(state.recorder.storage_models(result.get("items", []), origin))
+        state.storage = items
+
+    async def _run_phase(self, name: str, body: Any) -> PhaseObservation:
+        """Run ``body(state)`` under the phase deadline and observe whatever happened."""
+        try:
+            state = await asyncio.wait_for(self._new_phase(name), 30)
+        except Exception as exc:
+            return PhaseObservation(error=f"could not open a browser context: {type(exc).__name__}: {exc}"[:300])
+        try:
+            await asyncio.wait_for(body(state), self.options.phase_timeout)
+        except asyncio.TimeoutError:
+            state.error = f"phase did not finish within {self.options.phase_timeout:.0f} s"
+        except BrowserError as exc:
+            state.error = exc.message
+        except Exception as exc:
+            state.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:250] if str(exc) else ''}"
+        if state.error and not state.storage:
+            await self._read_storage(state, timeout=2.0)
+        # before_consent freezes its observation before it opens the settings layer.
+        raw = getattr(state, "frozen_cookies", None)
+        if raw is None:
+            raw = await state.recorder.raw_cookies(state.context)
+        observation = self._observation(state, raw, since=getattr(state, "hosts_since", 0),
+                                        until=getattr(state, "frozen_mark", None))
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(state.context.close(), 15)
+        return observation
+
+    def _observation(self, state: PhaseState, raw_cookies: list[dict], since: int = 0,
+                     until: int | None = None) -> PhaseObservation:
+        cookies = sorted((state.recorder.cookie_model(c) for c in raw_cookies), key=lambda c: (c.domain, c.name))
+        hosts = state.recorder.third_party_hosts(since, until)
+        for host in state.recorder.third_party_hosts(0):
+            self.host_seen.setdefault(host, state.recorder.host_info(host))
+        return PhaseObservation(cookies=tuple(cookies), storage=tuple(state.storage),
+                                third_party_hosts=tuple(hosts), pages=tuple(state.pages), error=state.error)
+
+    # ------------------------------------------------------------------ phases
+
+    async def _before_consent(self, state: PhaseState) -> None:
+        state.autoconsent = AutoconsentSession(action=None)
+        await state.autoconsent.attach(state.context)
+        await self._goto(state, self.url)
+        reading = await read_first_layer(state.page)
+        if reading is None or state.autoconsent.popup is None:
+            # Banners may appear late; autoconsent has the rest of its cap to find one.
+            await state.autoconsent.wait_popup(self.options.consent_wait)
+            if reading is None:
+                reading = await read_first_layer(state.page)
+        self.cmp = state.autoconsent.popup or None
+        self.signals["autoconsent"] = {"before_consent": {"cmp": state.autoconsent.cmp,
+                                                          "popup": state.autoconsent.popup,
+                                                          "lifecycle": state.autoconsent.lifecycle,
+                                                          "heuristic_patterns": state.autoconsent.heuristic_patterns}}
+        await self._collect_forms(state)
+        # Observe before touching anything: this is what every visitor gets.
+        await self._read_storage(state)
+        state.frozen_cookies = await state.recorder.raw_cookies(state.context)
+        state.frozen_mark = state.recorder.mark()
+        if reading is None:
+            return
+        self.reading = reading
+        self.banner_text = reading.text
+        self.signals["banner_how"] = reading.how
+        self.buttons = list(reading.controls)
+        self.screenshot = await self._screenshot(reading)
+        first_toggles = [banner_mod.toggle_record(t) for t in reading.toggles]
+        self.settings = await banner_mod.read_settings_layer(state.page, reading)
+        settings_toggles = [banner_mod.toggle_record(t) for t in self.settings["toggles"]]
+        self.signals["settings_opened"] = self.settings["opened"]
+        self.signals["toggles"] = _dedupe_toggles(first_toggles + settings_toggles)
+        first_texts = {c["text"] for c in reading.controls}
+        self.buttons += [c for c in self.settings["controls"] if c["text"] not in first_texts]
+
+    async def _screenshot(self, reading: BannerReading) -> str | None:
+        directory = self.options.screenshot_dir
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"banner-{self.site_host}-{int(time.time())}.png")
+            return await banner_mod.screenshot(reading, Path(directory) / name)
+        with tempfile.TemporaryDirectory(prefix="privacygap-") as tmp:
+            path = await banner_mod.screenshot(reading, Path(tmp) / "banner.png")
+            if not path:
+                return None
+            return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+    async def _answer_banner(self, state: PhaseState, action: str) -> str | None:
+        """Opt out or in: autoconsent first, else our own click. Returns how it was done."""
+        session = state.autoconsent
+        if session is not None:
+            if await session.wait_popup(self.options.consent_wait) and \
+                    await session.wait_done(self.options.consent_done_wait):
+                return "autoconsent"
+        reading = await read_first_layer(state.page)
+        if reading is None:
+            return None
+        role = "reject" if action == "optOut" else "accept"
+        wanted = reading.by_role(role)
+        if wanted:
+            return "banner" if await click_control(reading.frame, wanted[0]["id"]) else None
+        settings = reading.by_role("settings")
+        if action != "optOut" or not settings:
+            return None
+        # No reject on the first layer: open the settings, then reject there or save the
+        # untouched selection (pre-ticked boxes stay ticked: that is what a visitor would get).
+        layer = await banner_mod.read_settings_layer(state.page, reading)
+        for role_wanted in ("reject", "save"):
+            for control in layer["controls"]:
+                if control["role"] == role_wanted and await click_control(control["frame"], control["id"]):
+                    return "banner-settings"
+        return None
+
+    async def _after_reject(self, state: PhaseState) -> None:
+        state.autoconsent = AutoconsentSession(action="optOut") if self.cmp else None
+        if state.autoconsent:
+            await state.autoconsent.attach(state.context)
+        await self._goto(state, self.url)
+        method = await self._answer_banner(state, "optOut") if self._banner_expected else None
+        self.signals["reject_method"] = method
+        self._record_autoconsent("after_reject", state.autoconsent)
+        await asyncio.sleep(0.3)
+        state.hosts_since = state.recorder.mark()
+        snapshot = state.recorder.fingerprints(await state.recorder.raw_cookies(state.context))
+        # The page right after the click: give trackers a moment to react.
+        await self._settle(state, cap=1.5)
+        pages = []
+        snapshot = await self._page_record(state, pages, "after_click", state.page.url, state.hosts_since, snapshot)
+        mark = state.recorder.mark()
+        state.recorder.current_page = state.page.url
+        state.pages.append(state.page.url)
+        await state.page.reload(wait_until="domcontentloaded", timeout=self.options.nav_timeout * 1000)
+        await self._settle(state)
+        snapshot = await self._page_record(state, pages, "reload", state.page.url, mark, snapshot)
+        self.signals["after_reject_pages"] = pages
+        for sub in await self._pick_subpages(state):
+            mark = state.recorder.mark()
+            try:
+                check_start_url(sub, self.options.allow_private)
+                await self._goto(state, sub)
+            except BrowserError as exc:
+                pages.append({"url": sub, "kind": "subpage", "error": exc.message})
+                continue
+            snapshot = await self._page_record(state, pages, "subpage", sub, mark, snapshot)
+        await self._read_storage(state)
+
+    async def _page_record(self, state: PhaseState, pages: list, kind: str, url: str, mark: int,
+                           snapshot: dict) -> dict:
+        raw = await state.recorder.raw_cookies(state.context)
+        now = state.recorder.fingerprints(raw)
+        written = state.recorder.written_since(snapshot, now)
+        by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
+        cookies = [state.recorder.cookie_model(by_key[k]) for k in written if k in by_key]
+        withdraw = await self._withdrawal_control(state)
+        pages.append({"url": url, "kind": kind,
+                      "third_party_hosts": state.recorder.third_party_hosts(mark),
+                      "cookies_written": [{"name": c.name, "domain": c.domain, "vendor": c.vendor,
+                                           "purpose": c.purpose} for c in cookies],
+                      "withdrawal_control": withdraw})
+        await self._collect_forms(state)
+        return now
+
+    async def _withdrawal_control(self, state: PhaseState) -> str | None:
+        for frame in [state.page.main_frame]:
+            result = await probe(frame, "withdraw")
+            for hit in result.get("hits", []):
+                if hit.get("selector") or banner_mod.is_withdrawal(hit.get("text", "")):
+                    return hit.get("text") or hit.get("selector")
+        return None
+
+    async def _pick_subpages(self, state: PhaseState) -> list[str]:
+        if self.subpages is not None:
+            return [urljoin(self.url, s) for s in self.subpages]
+        result = await probe(state.page.main_frame, "links")
+        site = registrable_domain(self.site_host)
+        current = {_strip(self.url), _strip(state.page.url)}
+        chosen: list[str] = []
+        for link in result.get("links", []):
+            href = link.get("href", "")
+            parts = urlsplit(href)
+            if parts.scheme not in ("http", "https") or registrable_domain(parts.hostname or "") != site:
+                continue
+            if _SKIP_LINK.search(parts.path) or _strip(href) in current or _strip(href) in map(_strip, chosen):
+                continue
+            chosen.append(urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")))
+            if len(chosen) >= self.options.subpages:
+                break
+        return chosen
+
+    async def _after_accept(self, state: PhaseState) -> None:
+        state.autoconsent = AutoconsentSession(action="optIn") if self.cmp else None
+        if state.autoconsent:
+            await state.autoconsent.attach(state.context)
+        await self._goto(state, self.url)
+        method = await self._answer_banner(state, "optIn") if self._banner_expected else None
+        self.signals["accept_method"] = method
+        self._record_autoconsent("after_accept", state.autoconsent)
+        await asyncio.sleep(0.3)
+        await self._settle(state, cap=1.5)
+        await self._read_storage(state)
+        await self._collect_forms(state)
+
+    async def _implicit(self, state: PhaseState) -> None:
+        """Escape, scroll, then the close control: record whatever starts afterwards (WEB005)."""
+        await self._goto(state, self.url)
+        reading = await read_first_layer(state.page)
+        results = []
+        baseline = state.recorder.fingerprints(await state.recorder.raw_cookies(state.context))
+        actions = [("escape", None), ("scroll", None)]
+        if reading:
+            actions += [("close", c) for c in reading.by_role("close")[:1]]
+        for action, control in actions:
+            mark = state.recorder.mark()
+            if action == "escape":
+                await state.page.keyboard.press("Escape")
+            elif action == "scroll":
+                await state.page.mouse.wheel(0, 2500)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(state.page.evaluate("window.scrollTo(0, document.body.scrollHeight)"), 3)
+            elif not await click_control(reading.frame, control["id"]):
+                continue
+            await asyncio.sleep(0.5)
+            await self._settle(state, cap=1.5)
+            raw = await state.recorder.raw_cookies(state.context)
+            now = state.recorder.fingerprints(raw)
+            by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
+            cookies = [state.recorder.cookie_model(by_key[k]) for k in state.recorder.written_since(baseline, now)
+                       if k in by_key]
+            hosts = state.recorder.third_party_hosts(mark)
+            tracking_hosts = [h for h in hosts if state.recorder.host_info(h)["purpose"] != "essential"]
+            tracking_cookies = [c.name for c in cookies if is_tracking_purpose(c.purpose)]
+            results.append({"action": action, "control": control["text"] if control else None,
+                            "new_cookies": [c.name for c in cookies], "new_hosts": hosts,
+                            "granted": bool(tracking_hosts or tracking_cookies),
+                            "tracking": tracking_cookies + tracking_hosts})
+            baseline = now
+        self.signals["implicit_consent"] = results
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def _banner_expected(self) -> bool:
+        return self.reading is not None or self.cmp is not None
+
+    def _record_autoconsent(self, phase: str, session: AutoconsentSession | None) -> None:
+        if session is None:
+            return
+        self.signals.setdefault("autoconsent", {})[phase] = {
+            "cmp": session.popup or session.cmp, "result": session.result, "clicks": session.clicks,
+            "lifecycle": session.lifecycle}
+
+    async def _collect_forms(self, state: PhaseState) -> None:
+        frames = [state.page.main_frame] + [f for f in state.page.frames if f is not state.page.main_frame][:10]
+        for frame in frames:
+            result = await probe(frame, "forms")
+            for form in result.get("forms", []):
+                record = _form_record(form, self.trackers)
+                key = (urlsplit(record["page"]).path, record["action"], record["id"], tuple(record["fields"]))
+                self.forms.setdefault(key, record)
+
+    # ------------------------------------------------------------------ run
+
+    async def run(self) -> ConsentResult:
+        """All phases, then the result."""
+        phases = {"before_consent": await self._run_phase("before_consent", self._before_consent)}
+        phases["after_reject"] = await self._run_phase("after_reject", self._after_reject)
+        phases["after_accept"] = await self._run_phase("after_accept", self._after_accept)
+        if self.options.implicit_probe and self._banner_expected:
+            probe_result = await self._run_phase("implicit", self._implicit)
+            if probe_result.error:
+                self.signals["implicit_error"] = probe_result.error
+        return self._result(phases)
+
+    def _result(self, phases: dict[str, PhaseObservation]) -> ConsentResult:
+        buttons = tuple(banner_mod.to_button(c) for c in self.buttons)
+        first = [b for b in buttons if b.layer == 1]
+        banner_found = self.reading is not None or self.cmp is not None
+        reject_first = any(b.role == "reject" for b in first) if banner_found else None
+        second = [b for b in buttons if b.layer == 2]
+        clicks_reject = 1 if reject_first else (
+            2 if any(b.role == "settings" for b in first) and any(c.role in ("reject", "other") and
+                                                                    banner_mod.classify(c.text) in ("reject", "save")
+                                                                    for c in second) else None)
+        if banner_found:
+            self.signals["clicks"] = {"accept": 1 if any(b.role == "accept" for b in first) else None,
+                                      "reject": clicks_reject}
+        for toggle in self.signals.get("toggles", []):
+            # What the site files under each category (WEB007 compares it with the purpose).
+            toggle["named_trackers"] = self.trackers.named_in(f"{toggle['label']} {toggle['section']}")
+        self.signals["hosts"] = dict(sorted(self.host_seen.items()))
+        vendors = {c.vendor for p in phases.values() for c in p.cookies if c.vendor}
+        vendors |= {s.vendor for p in phases.values() for s in p.storage if s.vendor}
+        vendors |= {h["vendor"] for h in self.host_seen.values() if h.get("vendor")}
+        self.signals["vendors"] = {
+            name: {"aliases": list(v.aliases), "purpose": v.purpose, "chat": v.chat}
+            for name in sorted(vendors) if (v := self.trackers.vendor(name)) is not None}
+        self.signals["forms"] = list(self.forms.values())
+        self.signals.setdefault("toggles", [])
+        return ConsentResult(banner_found=banner_found, cmp=self.cmp, reject_on_first_layer=reject_first,
+                             buttons=buttons, phases=phases, screenshot=self.screenshot,
+                             banner_text=self.banner_text, signals=dict(self.signals),
+                             browser=dict(self.handle.info))
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _form_record(form: dict, trackers: Any) -> dict:
+    privacy = banner_mod.wording("privacy_link")
+    marketing = banner_mod.wording("marketing_optin")
+    notice = next((link for link in form.get("links", [])
+                   if privacy.search(link.get("text", "")) or privacy.search(link.get("href", ""))), None)
+    vendor = trackers.form_vendor(form.get("action", "")) if form.get("action") else None
+    if vendor is None and re.search(r"\bhs-form\b|hbspt", form.get("klass", "")):
+        vendor = "HubSpot"
+    prechecked = [c["label"][:150] or c.get("name", "") for c in form.get("checkboxes", [])
+                  if c.get("checked") and marketing.search(c.get("label", "") + " " + c.get("name", ""))]
+    return {"page": form.get("page", ""), "action": form.get("action", ""), "id": form.get("id", ""),
+            "vendor": vendor, "fields": form.get("fields", []),
+            "notice": notice is not None, "notice_link": notice.get("text") if notice else None,
+            "prechecked": prechecked}
+
+
+def _dedupe_toggles(toggles: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for toggle in toggles:
+        key = (toggle["label"], toggle["layer"] if toggle["layer"] == 1 else 2)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(toggle)
+    return out
+
+
+def _strip(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") or "/", parts.query, ""))
+
+
+def _accept_language(locale: str) -> str:
+    lang = locale.split("-")[0]
+    return f"{locale},{lang};q=0.9,en;q=0.8" if lang != "en" else f"{locale},en;q=0.9"
+
+
+async def _block_private(route: Any) -> None:
+    """Abort sub-requests to private or loopback IP literals and localhost names.
+
+    Only literals are checked here (no DNS lookup per request); the start URL and sub-pages
+    are checked with name resolution before they are visited.
+    """
+    if is_private_host(host_of(route.request.url)):
+        await route.abort("blockedbyclient")
+    else:
+        await route.continue_()
+
+
+async def _dismiss(dialog: Any) -> None:
+    with contextlib.suppress(Exception):
+        await dialog.dismiss()
+
+
+async def _close_quietly(page: Any) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(page.close(), 5)

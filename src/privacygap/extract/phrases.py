@@ -1,0 +1,119 @@
+"""The phrase catalogs of ``checks/taxonomy/statement-phrases/{de,en}.yaml``, compiled once.
+
+Patterns live in data, not in Python, so a reviewer can add a synonym without touching
+code. This module only compiles them and answers small questions about the result.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from privacygap import resources, taxonomy
+
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True)
+class CategoryPattern:
+    """One compiled pattern of a category; ``weak`` ones count only inside an enumeration."""
+
+    key: str
+    regex: re.Pattern[str]
+    weak: bool
+
+
+@dataclass(frozen=True)
+class Umbrella:
+    """An umbrella term ("Kontaktdaten") and the keys it stands for when the statement leaves it undefined."""
+
+    regex: re.Pattern[str]
+    default: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhraseCatalog:
+    """Everything the statement reader needs for one language."""
+
+    language: str
+    patterns: tuple[CategoryPattern, ...]
+    umbrellas: tuple[Umbrella, ...]
+    openers: frozenset[str]
+    closers: frozenset[str]
+    channel_words: frozenset[str]
+    compound_heads: tuple[str, ...]
+    negation_determiners: re.Pattern[str]
+    negation_verb_after: re.Pattern[str]
+    negation_verb_before: re.Pattern[str]
+    negation_sharing: re.Pattern[str]
+    negation_conditional: re.Pattern[str]
+    third_party_markers: re.Pattern[str]
+    third_party_on_behalf: re.Pattern[str]
+    skip_sections: re.Pattern[str]
+    skip_units: re.Pattern[str]
+    contact_line: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    contact_context: re.Pattern[str]
+    contact_storage: re.Pattern[str]
+    elements: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)
+    signals: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+def _compile_group(value: object) -> re.Pattern[str]:
+    """A pattern given as a string or as a list of alternatives."""
+    if isinstance(value, list):
+        return _compile("|".join(f"(?:{v})" for v in value))
+    return _compile(str(value))
+
+
+@functools.cache
+def catalog(language: str) -> PhraseCatalog:
+    """The compiled catalog for ``language`` ("de" or "en"; anything else reads as "en").
+
+    Raises:
+        ValueError: when a category key of the catalog is not a taxonomy key.
+    """
+    language = language if language in LANGUAGES else "en"
+    data = resources.catalog_yaml("checks", f"taxonomy/statement-phrases/{language}.yaml")
+    patterns: list[CategoryPattern] = []
+    for key, items in data["categories"].items():
+        if not taxonomy.is_known(key):
+            raise ValueError(f"statement-phrases/{language}.yaml: unknown category {key!r}")
+        for item in items:
+            weak = item.startswith("~")
+            patterns.append(CategoryPattern(key, _compile(item[1:] if weak else item), weak))
+    umbrellas = tuple(Umbrella(_compile(u["pattern"]), tuple(u["default"])) for u in data.get("umbrellas", ()))
+    negation = data["negation"]
+    determiners = "|".join(re.escape(d) for d in negation["determiners"])
+    elements = {name: {part: _compile_group(p) for part, p in spec.items()}
+                for name, spec in (data.get("elements") or {}).items()}
+    signals = {name: _compile_group(p) for name, p in (data.get("signals") or {}).items()}
+    return PhraseCatalog(
+        language=language,
+        patterns=tuple(patterns),
+        umbrellas=umbrellas,
+        openers=frozenset(data.get("enumeration_openers", ())),
+        closers=frozenset(data.get("enumeration_closers", ())),
+        channel_words=frozenset(data.get("channel_words", ())),
+        compound_heads=tuple(sorted(data.get("compound_heads", ()), key=len, reverse=True)),
+        negation_determiners=_compile(rf"\b(?:{determiners})\b"),
+        negation_verb_after=_compile(negation["verb_after"]),
+        negation_verb_before=_compile(negation["verb_before"]),
+        negation_sharing=_compile(negation["sharing"]),
+        negation_conditional=_compile(negation["conditional"]),
+        third_party_markers=_compile(data["third_party"]["markers"]),
+        third_party_on_behalf=_compile(data["third_party"]["on_behalf"]),
+        skip_sections=_compile(data["skip_sections"]),
+        skip_units=_compile(data["skip_units"]),
+        contact_line=_compile(data["contact_line"]),
+        hypothetical=_compile(data["hypothetical"]),
+        contact_context=_compile(data["contact_context"]),
+        contact_storage=_compile(data["contact_storage"]),
+        elements=elements,
+        signals=signals,
+    )

@@ -1,0 +1,143 @@
+// A small consent banner for the privacygap browser tests. Each test page sets
+// window.MINI_CMP before loading this file; every option switches on one violation.
+//   reject: "button" | "link" | "none"    how the first layer offers rejection
+//   settings: true                          a settings button opening a second layer
+//   categories: [{key, label, checked, disabled, li, text}]   toggles of the settings layer
+//   close: "none" | "neutral" | "grants"   a close X; "grants" treats closing as consent
+//   text: banner text
+//   trackers: {analytics: [urls], marketing: [urls]}  loaded only with consent
+//   withdraw: true                          a "Cookie-Einstellungen" footer link on every page
+(function () {
+  var cfg = window.MINI_CMP || {};
+  var COOKIE = "mini_consent";
+  function getConsent() {
+    var m = document.cookie.match(/(?:^|; )mini_consent=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  function setConsent(value) {
+    document.cookie = COOKIE + "=" + encodeURIComponent(value) + "; path=/; max-age=15552000";
+  }
+  function load(url) {
+    var s = document.createElement("script");
+    s.src = url;
+    document.head.appendChild(s);
+  }
+  function apply(value) {
+    var granted = value === "all" ? ["analytics", "marketing"] : (value || "").split(",");
+    var trackers = cfg.trackers || {};
+    Object.keys(trackers).forEach(function (cat) {
+      if (granted.indexOf(cat) >= 0) trackers[cat].forEach(load);
+    });
+  }
+  function close(box) { if (box && box.parentNode) box.parentNode.removeChild(box); }
+  function choose(value, box) { setConsent(value); close(box); apply(value); }
+
+  function banner() {
+    var box = document.createElement("div");
+    box.id = "mini-banner";
+    box.setAttribute("style", "position:fixed;bottom:0;left:0;right:0;background:#ffffff;color:#222222;" +
+      "padding:16px;border-top:2px solid #333;font:16px sans-serif;z-index:1000");
+    var p = document.createElement("p");
+    p.textContent = cfg.text || "Wir setzen Cookies ein.";
+    box.appendChild(p);
+    var bar = document.createElement("div");
+    var btnStyle = "background:#0b5ed7;color:#ffffff;border:0;padding:12px 24px;font-size:16px;margin-right:8px";
+    var accept = document.createElement("button");
+    accept.textContent = "Alle akzeptieren";
+    accept.setAttribute("style", btnStyle);
+    accept.onclick = function () { choose("all", box); };
+    bar.appendChild(accept);
+    if (cfg.reject === "button") {
+      var reject = document.createElement("button");
+      reject.textContent = "Alle ablehnen";
+      reject.setAttribute("style", btnStyle);
+      reject.onclick = function () { choose("none", box); };
+      bar.appendChild(reject);
+    }
+    if (cfg.settings) {
+      var set = document.createElement("button");
+      set.textContent = "Einstellungen";
+      set.setAttribute("style", btnStyle);
+      set.onclick = function () { settingsLayer(box); };
+      bar.appendChild(set);
+    }
+    box.appendChild(bar);
+    if (cfg.reject === "link") {
+      var small = document.createElement("p");
+      small.setAttribute("style", "font-size:11px;color:#bbbbbb;margin-top:10px");
+      small.appendChild(document.createTextNode("Sie können der Verarbeitung auch widersprechen und "));
+      var link = document.createElement("a");
+      link.href = "#";
+      link.textContent = "ablehnen";
+      link.setAttribute("style", "color:#c8c8c8;font-size:11px");
+      link.onclick = function (e) { e.preventDefault(); choose("none", box); };
+      small.appendChild(link);
+      small.appendChild(document.createTextNode(", dann laden wir nur notwendige Inhalte."));
+      box.appendChild(small);
+    }
+    if (cfg.close && cfg.close !== "none") {
+      var x = document.createElement("button");
+      x.textContent = "×";
+      x.setAttribute("aria-label", "Schließen");
+      x.setAttribute("style", "position:absolute;top:4px;right:8px;background:transparent;border:0;font-size:20px;color:#222");
+      x.onclick = function () { if (cfg.close === "grants") choose("all", box); else close(box); };
+      box.appendChild(x);
+    }
+    document.body.appendChild(box);
+  }
+
+  function settingsLayer(first) {
+    close(first);
+    var box = document.createElement("div");
+    box.id = "mini-settings";
+    box.setAttribute("role", "dialog");
+    box.setAttribute("style", "position:fixed;top:10%;left:20%;right:20%;background:#fff;color:#222;" +
+      "padding:20px;border:2px solid #333;font:15px sans-serif;z-index:1001");
+    (cfg.categories || []).forEach(function (c) {
+      var row = document.createElement("div");
+      row.className = "mini-cat";
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.id = "cat-" + c.key;
+      input.name = c.key;
+      input.checked = !!c.checked;
+      input.disabled = !!c.disabled;
+      var label = document.createElement("label");
+      label.htmlFor = input.id;
+      label.textContent = c.label;
+      var desc = document.createElement("p");
+      desc.textContent = c.text || "";
+      row.appendChild(input);
+      row.appendChild(label);
+      row.appendChild(desc);
+      box.appendChild(row);
+    });
+    var save = document.createElement("button");
+    save.textContent = "Auswahl speichern";
+    save.onclick = function () {
+      var chosen = (cfg.categories || []).filter(function (c) {
+        return !c.disabled && document.getElementById("cat-" + c.key).checked;
+      }).map(function (c) { return c.key; });
+      choose(chosen.join(",") || "none", box);
+    };
+    box.appendChild(save);
+    document.body.appendChild(box);
+  }
+
+  function footer() {
+    if (!cfg.withdraw) return;
+    var a = document.createElement("a");
+    a.href = "#";
+    a.id = "mini-withdraw";
+    a.textContent = "Cookie-Einstellungen";
+    a.onclick = function (e) { e.preventDefault(); banner(); };
+    (document.querySelector("footer") || document.body).appendChild(a);
+  }
+
+  function start() {
+    var value = getConsent();
+    footer();
+    if (value) apply(value); else banner();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
