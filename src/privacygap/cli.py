@@ -27,7 +27,7 @@ FORMAT_SUFFIX = {"text": "txt", "json": "json", "html": "html", "markdown": "md"
 def _stderr_console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _progress_printer(quiet: bool):
@@ -100,6 +100,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """``privacygap scan``: one site (or saved statement) against CRM exports."""
     from privacygap.scan import ScanRequest, run_scan
 
+    if args.url and "://" not in args.url:
+        args.url = "https://" + args.url  # "example.com" means the site, as in a browser's address bar
     if args.url and args.policy:
         raise UsageError("give either a URL or --policy FILE, not both (use --policy-url to point at the statement)")
     request = ScanRequest(
@@ -403,7 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except PrivacyGapError as exc:
-        _stderr_console().print(f"privacygap: error: {exc}", markup=False, style="red")
+        # Plain write: a path in the message must never be wrapped across lines.
+        sys.stderr.write(f"privacygap: error: {exc}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         _stderr_console().print("privacygap: interrupted", markup=False)

@@ -129,9 +129,10 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
 
     assert request.url
     progress("crawl", f"fetching {request.url}")
-    fetcher = Fetcher(FetchOptions(allow_private=request.allow_private, respect_robots=request.respect_robots))
+    options = FetchOptions(allow_private=request.allow_private, respect_robots=request.respect_robots)
     try:
-        found = discover(request.url, fetcher, policy_url=request.policy_url)
+        with Fetcher(options) as fetcher:
+            found = discover(request.url, fetcher, policy_url=request.policy_url)
     except PrivacyGapError as exc:
         got.fail("crawl", exc)
         return []

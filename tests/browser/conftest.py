@@ -143,3 +143,26 @@ def visit(browser, browser_options, site_server):
         return cache[key]
 
     return _visit
+
+
+def web_findings(result, policy=None):
+    """Run the WEB checks over a visit (and an optional Statement); returns the findings."""
+    from privacygap.checks.engine import run_checks
+    from privacygap.checks.kinds import CheckContext
+
+    outcome = run_checks(CheckContext(site="http://127.0.0.1/", consent=result, statement=policy), selectors=["WEB"])
+    assert not outcome.errors, outcome.errors
+    return outcome.findings
+
+
+def prefetch(visit, jobs, workers: int = 3):
+    """Run several visits at once on the shared browser (one context per site) and cache them.
+
+    Visits wait on the network most of the time, so a few in parallel shorten the suite
+    on a 2-core CI machine without changing what each visit sees.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(visit, path, subpages) for path, subpages in jobs]
+        return [f.result() for f in futures]

@@ -169,3 +169,51 @@ def test_page_is_needs_a_heading_not_a_mention() -> None:
     assert not page_is("statement", soup("<title>Datenschutz einfach gemacht – Muster</title>"))
     assert not page_is("statement", soup("<title>Start</title><p>Datenschutzerklärung</p>"))
     assert page_is("imprint", soup("<title>Muster GmbH: Impressum</title>"))
+
+
+def test_link_text_variants(server: LocalServer) -> None:
+    # Soft hyphen inside the long word, an icon link with only an aria-label, upper case and
+    # a decorative arrow: all still recognised; mailto and javascript links are not links.
+    server.html(
+        "/",
+        home(
+            '<footer><a href="/ds">Datenschutz\u00aderklärung</a>'
+            '<a href="/imp" aria-label="Impressum"><svg></svg></a>'
+            '<a href="/privacy">› PRIVACY&nbsp;POLICY</a>'
+            '<a href="mailto:datenschutz@muster.de">Datenschutz</a>'
+            '<a href="javascript:void(0)">Datenschutz</a></footer>'
+        ),
+    )
+    page = Fetcher(local_options()).get(server.url("/"))
+    soup = _soup(page)
+    statement = link_candidates(soup, page, "statement")
+    # /privacy also matches by path, so it ranks above /ds.
+    assert [(c.url, c.text, c.strong) for c in statement] == [
+        (server.url("/privacy"), "privacy policy", True),
+        (server.url("/ds"), "datenschutzerklärung", True),
+    ]
+    assert [c.url for c in link_candidates(soup, page, "imprint")] == [server.url("/imp")]
+
+
+def test_off_site_links_are_not_candidates(server: LocalServer) -> None:
+    server.html(
+        "/",
+        home('<footer><a href="https://policies.example-cmp.com/muster">Datenschutz</a><a href="/seite">Seite</a></footer>'),
+    )
+    page = Fetcher(local_options()).get(server.url("/"))
+    soup = _soup(page)
+    assert link_candidates(soup, page, "statement") == []
+    from privacygap.crawl.discover import site_links
+
+    assert site_links(soup, page) == [server.url("/seite")]
+
+
+def test_failed_candidates_are_recorded_and_not_asked_twice(server: LocalServer, fetcher: Fetcher) -> None:
+    server.html("/", home('<footer><a href="/recht">Impressum und Datenschutz</a><a href="/alt">Datenschutzerklärung</a></footer>'))
+    server.html("/recht", "gone", status=410)
+    server.redirect("/alt", "/")  # removed page that sends visitors home
+    server.html("/datenschutz", STATEMENT_DE)
+    result = discover(server.url("/"), fetcher)
+    assert result.policy_url == server.url("/datenschutz")
+    assert result.failures[:2] == [f"{server.url('/alt')}: leads back to the start page", f"{server.url('/recht')}: HTTP 410 Gone"]
+    assert server.paths().count("/recht") == 1

@@ -252,3 +252,55 @@ def test_one_request_at_a_time_per_host_with_delay(server: LocalServer) -> None:
     assert max(overlap) == 1 and len(starts) == 3
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert all(gap >= 0.45 for gap in gaps), gaps  # 0.2 s answer + 0.3 s delay
+
+
+def test_options_from_another_profile(tmp_path) -> None:
+    profile = tmp_path / "slow.toml"
+    profile.write_text("[fetch]\ndelay = 5.0\nmax_pages_per_site = 3\n")
+    options = FetchOptions.from_profile(profile, allow_private=True)
+    assert (options.delay, options.max_pages_per_site, options.allow_private) == (5.0, 3, True)
+    assert options.deadline == FetchOptions().deadline
+    profile.write_text("[fetch]\nverify = false\n")
+    with pytest.raises(ValueError, match=r"unknown \[fetch\] keys \['verify'\]"):
+        FetchOptions.from_profile(profile)
+
+
+def test_fetcher_is_shared_safely_between_threads(server: LocalServer) -> None:
+    for i in range(12):
+        server.html(f"/p{i}", f"<html><body>page {i}</body></html>")
+    results: dict[int, str] = {}
+
+    def work(i: int) -> None:
+        results[i] = fetcher.get(server.url(f"/p{i}")).text
+
+    with Fetcher(local_options()) as fetcher:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert results == {i: f"<html><body>page {i}</body></html>" for i in range(12)}
+
+
+def test_unreachable_host_with_robots_on_reports_the_host_not_robots() -> None:
+    with Fetcher(local_options(respect_robots=True)) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.get("http://127.0.0.1:9/datenschutz")
+    assert caught.value.url == "http://127.0.0.1:9/datenschutz"
+    assert caught.value.problem.startswith("cannot connect: [Errno 111]")
+
+
+def test_robots_drip_is_reported_as_robots(server: LocalServer) -> None:
+    def drip(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.end_headers()
+        while not server.stop.wait(0.5):
+            handler.wfile.write(b"#")
+            handler.wfile.flush()
+
+    server.routes["/robots.txt"] = drip
+    server.html("/", GERMAN)
+    with Fetcher(local_options(respect_robots=True, deadline=1.5)) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.get(server.url("/"))
+    assert caught.value.problem == "robots.txt could not be read: no complete answer within the deadline of 1.5 s"
+    assert "/" not in server.paths()

@@ -128,6 +128,11 @@ def test_cli_errors_are_one_line_with_exit_code_and_masked_passwords(tmp_path):
     assert "S3cretPW" not in err.getvalue() and "postgresql+psycopg://watch:***@127.0.0.1:1/nodb" in err.getvalue()
     assert mask_url(url) == "postgresql://watch:***@127.0.0.1:1/nodb"
     assert mask_url("/var/lib/m.sqlite") == "/var/lib/m.sqlite"
+    err = io.StringIO()
+    assert cmd_history(SimpleNamespace(db=str(tmp_path / "typo.sqlite")), err=err) == 2
+    assert err.getvalue() == (f"privacygap: error: no monitor store at {tmp_path}/typo.sqlite "
+                              "(run `privacygap monitor run TARGETS` first or pass --db)\n")
+    assert not (tmp_path / "typo.sqlite").exists()
 
 
 def test_serve_runs_due_targets_on_schedule(tmp_path, make_site):

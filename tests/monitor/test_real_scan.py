@@ -120,4 +120,42 @@ def test_real_scan_with_browser_sees_a_new_cookie(tmp_path, make_site):
     second = monitor_run(targets, db=db, now=DAY2)
     changes = second["targets"][0]["changes"]
     assert "hubspotutk" in changes["new_cookies"] and changes["removed_cookies"] == []
-    assert changes["new_findings"], "a cookie before consent is a new finding"
+    assert changes["compared"] == {"statement": True, "cookies": True, "fields": True, "banner": True}
+    assert changes["statement_changed"] is False and changes["new_fields"] == []
+    with Store.open(db) as store:
+        stored = store.result(second["run_id"], "werkstatt")
+        cookies = {(c["phase"], c["name"]) for c in store.cookies_of(stored["id"])}
+    assert ("before_consent", "hubspotutk") in cookies
+    assert changes["new_vendors"] == ["HubSpot"]  # from crawlers/trackers
+
+
+def test_cli_monitor_run_history_and_report(tmp_path, make_site, capsys, monkeypatch):
+    from privacygap.cli import main
+
+    site = _site(make_site, CONTACT_V1)
+    hubspot(tmp_path / "hubspot-contacts.json", [("email", "Email"), ("hobbys", "Hobbys")])
+    targets = _targets(tmp_path, site.url, browser=False)
+    targets.write_text(targets.read_text().replace("allow_private = true\n", ""), encoding="utf-8")
+    db = str(tmp_path / "monitor.sqlite")
+    monkeypatch.chdir(tmp_path)
+
+    # without --allow-private the loopback site is refused: an error, exit 3
+    assert main(["monitor", "run", str(targets), "--db", db, "--format", "json"]) == 3
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["targets"][0]["status"] == "error"
+
+    assert main(["monitor", "run", str(targets), "--db", db, "--format", "json", "--allow-private"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["targets"][0]["status"] == "ok" and summary["resumed"] is False
+    assert [f["category"] for f in summary["targets"][0]["changes"]["new_findings"]
+            if f["check_id"] == "CRM001"] == ["user.demographic.interests"]
+
+    assert main(["monitor", "history", "--db", db, "--target", "werkstatt"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and " ok " in lines[0] and " error " in lines[1]
+
+    assert main(["monitor", "report", str(targets), "--db", db]) == 0
+    written = Path(capsys.readouterr().out.strip())
+    assert written == tmp_path / "reports" / "index.html"
+    html = written.read_text(encoding="utf-8")
+    assert "werkstatt" in html and "<script" not in html

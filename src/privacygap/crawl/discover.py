@@ -76,9 +76,13 @@ _EDGE_PUNCTUATION = " \t\n›»«‹>|·•–—-:/()[]*"
 _TITLE_SEPARATORS = re.compile(r"\s[|–—:·\-]\s|\s*[|–—·]\s*|:\s")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width
+
+
 def normalise_text(text: str) -> str:
-    """Lower case, whitespace collapsed, decorative punctuation at the edges removed."""
-    return _SPACE.sub(" ", text).strip().lower().strip(_EDGE_PUNCTUATION).strip()
+    """Lower case, whitespace collapsed, invisible characters (soft hyphens in long German
+    words) dropped, decorative punctuation at the edges removed."""
+    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip().lower().strip(_EDGE_PUNCTUATION).strip()
 
 
 # ---------------------------------------------------------------------------- reading a page
@@ -234,6 +238,7 @@ class _Search:
         self.pages: dict[str, Page] = {start.url: start, start.final_url: start}
         self.soups: dict[str, BeautifulSoup] = {}
         self.failures: list[str] = []
+        self.failed: set[str] = set()  # not asked twice (the imprint search may meet them again)
         self.budget_left = True
 
     def soup(self, page: Page) -> BeautifulSoup:
@@ -245,7 +250,7 @@ class _Search:
         """The page at ``url`` (same-site redirects only), or ``None`` after recording why not."""
         if url in self.pages:
             return self.pages[url]
-        if not self.budget_left:
+        if url in self.failed or not self.budget_left:
             return None
         if self.fetcher.pages_fetched(url) >= self.fetcher.options.max_pages_per_site:
             self.budget_left = False
@@ -254,10 +259,12 @@ class _Search:
         try:
             page = self.fetcher.get(url, same_site_as=self.start.final_url)
         except FetchError as exc:
+            self.failed.add(url)
             self.failures.append(f"{url}: {exc.problem}")
             return None
         # A removed page that redirects to the home page is not the statement.
         if page.final_url == self.start.final_url:
+            self.failed.add(url)
             self.failures.append(f"{url}: leads back to the start page")
             return None
         self.pages[url] = page

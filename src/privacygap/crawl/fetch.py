@@ -46,6 +46,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 _ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2
+_HOST_LEVEL_PROBLEMS = ("refused:", "cannot connect", "connection timed out", "host ", "TLS error")
 
 
 # ---------------------------------------------------------------------------- options
@@ -177,9 +178,8 @@ class Fetcher:
         while True:
             if self.options.respect_robots:
                 self._check_robots(current)
-            started = time.monotonic()
             exchange = self._exchange_with_retries(current, budget=budget, html=True)
-            budget -= time.monotonic() - started
+            budget -= exchange.elapsed  # time on the wire only; politeness waits are not the server's fault
             if exchange.status in _REDIRECT_STATUSES:
                 target = self._redirect_target(url, current, exchange, redirects, same_site_as)
                 redirects.append(current)
@@ -268,6 +268,9 @@ class Fetcher:
             try:
                 exchange = self._exchange_with_retries(current, budget=self.options.deadline, html=False)
             except FetchError as exc:
+                if exc.problem.startswith(_HOST_LEVEL_PROBLEMS):
+                    # The host itself is refused or unreachable: say that, not "robots.txt".
+                    raise FetchError(url, exc.problem, hint=exc.hint) from None
                 raise FetchError(url, f"robots.txt could not be read: {exc.problem}", hint=exc.hint) from None
             if exchange.status not in _REDIRECT_STATUSES:
                 return robots.rules_from_response(exchange.status, exchange.body)
@@ -290,8 +293,11 @@ class Fetcher:
 
     def _exchange_with_retries(self, url: str, *, budget: float, html: bool) -> _Exchange:
         gate = politeness.gate_for(host_of_url(url))
+        spent = 0.0
         for attempt in range(self.options.max_retries + 1):
-            exchange = self._exchange(url, gate=gate, budget=budget, html=html)
+            exchange = self._exchange(url, gate=gate, budget=budget - spent, html=html)
+            spent += exchange.elapsed
+            exchange.elapsed = spent
             if exchange.status not in (429, 503):
                 return exchange
             wait = politeness.parse_retry_after(exchange.headers.get("Retry-After"))
@@ -453,6 +459,8 @@ def _transport_error(url: str, exc: BaseException, scope: transport.Deadline, op
     if scope.expired:
         return _deadline_error(url, options.deadline)
     reason = _innermost_reason(exc)
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema)):
+        return FetchError(url, f"not a valid URL ({reason})", hint="check the address")
     if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__ or "CERTIFICATE" in reason.upper():
         return FetchError(url, f"TLS error: {reason}", hint="privacygap always verifies certificates; the site's certificate must be valid for its name (a company CA can be set as ca_bundle)")
     if isinstance(exc, requests.exceptions.ConnectTimeout):

@@ -104,17 +104,18 @@ def address_problem(address: str | IPAddress, *, allow_private: bool) -> str | N
         return "a cloud metadata address"
     if allow_private:
         return None
-    for candidate in {ip, inner}:
+    # The embedded IPv4 address first: it is where a connection would really end up.
+    for candidate in dict.fromkeys((inner, ip)):
         for label, flag in (
-            ("unspecified", candidate.is_unspecified),
-            ("loopback", candidate.is_loopback),
-            ("link-local", candidate.is_link_local),
-            ("multicast", candidate.is_multicast),
-            ("private", candidate.is_private),
-            ("reserved", candidate.is_reserved),
+            ("an unspecified", candidate.is_unspecified),
+            ("a loopback", candidate.is_loopback),
+            ("a link-local", candidate.is_link_local),
+            ("a multicast", candidate.is_multicast),
+            ("a reserved", candidate.is_reserved),
+            ("a private", candidate.is_private),
         ):
             if flag:
-                return f"a {label} address"
+                return f"{label} address"
         # Shared address space (100.64/10), documentation ranges and the like are neither
         # private nor global; a public web site is never there.
         if not candidate.is_global:

@@ -41,36 +41,36 @@ class Deadline:
         self.expires = time.monotonic() + seconds
         self.expired = False
         self._lock = threading.Lock()
-        self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
 
     def remaining(self) -> float:
         """Seconds left (never negative)."""
         return max(0.0, self.expires - time.monotonic())
 
-    def attach(self, connection: HTTPConnection) -> None:
-        """Remember a connection used by this exchange; shut it at once if already expired."""
+    def attach(self, sock: socket.socket | None) -> None:
+        """Remember a socket used by this exchange; shut it at once if already expired."""
+        if sock is None:
+            return
         with self._lock:
-            if not any(c is connection for c in self._connections):
-                self._connections.append(connection)
+            if not any(s is sock for s in self._sockets):
+                self._sockets.append(sock)
             fire_now = self.expired
         if fire_now:
-            _shutdown(connection)
+            _shutdown(sock)
 
     def fire(self) -> None:
-        """Mark the deadline as passed and shut down every attached connection's socket."""
+        """Mark the deadline as passed and shut down every attached socket."""
         with self._lock:
             self.expired = True
-            connections = list(self._connections)
-        for connection in connections:
-            _shutdown(connection)
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shutdown(sock)
 
 
-def _shutdown(connection: HTTPConnection) -> None:
-    sock = getattr(connection, "sock", None)
-    if sock is None:
-        return
+def _shutdown(sock: socket.socket) -> None:
     # The plain socket method, also for an SSLSocket: a shutdown(2) on the descriptor makes
     # the blocked recv in the other thread return, without touching the TLS state from here.
+    # A socket since wrapped in TLS is detached (fileno -1) and fails harmlessly.
     with contextlib.suppress(OSError):
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
@@ -102,27 +102,33 @@ class _PinnedMixin:
         self.pinned_ip = pinned_ip
 
     def _new_conn(self) -> socket.socket:
-        # Attach before connecting so the watchdog also covers a TLS handshake that drips.
-        _attach_to_deadline(self)
         # urllib3 connects to ``_dns_host``; swapping it for the socket connect only keeps
         # ``host`` (Host header, SNI, hostname check) on the name.
         name = self._dns_host
         self._dns_host = self.pinned_ip
         try:
-            return super()._new_conn()  # type: ignore[misc]
+            sock = super()._new_conn()  # type: ignore[misc]
         finally:
             self._dns_host = name
+        _attach_to_deadline(sock)  # the raw socket: covers a TLS handshake that drips
+        return sock
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _attach_to_deadline(self.sock)  # for HTTPS, the TLS socket that replaced the raw one
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        # A kept-alive connection skips _new_conn; attach it for this exchange too.
-        _attach_to_deadline(self)
+        # A kept-alive connection is already connected; attach its socket for this exchange.
+        # (The socket, not the connection: http.client drops ``conn.sock`` once a response
+        # that closes the connection has begun, while the body is still read from it.)
+        _attach_to_deadline(self.sock)
         super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-def _attach_to_deadline(connection: Any) -> None:
+def _attach_to_deadline(sock: socket.socket | None) -> None:
     scope = getattr(_local, "deadline", None)
     if scope is not None:
-        scope.attach(connection)
+        scope.attach(sock)
 
 
 class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):

@@ -48,6 +48,9 @@ HARDENING_SCRIPT = """
     window.confirm = function () { return false; };
     window.prompt = function () { return null; };
     window.print = function () {};
+    // Pop-ups are closed anyway; refusing them here keeps a pop-up storm (each child
+    // opening more) from flooding the browser and the autoconsent channel.
+    window.open = function () { return null; };
   } catch (e) {}
 })();
 """
@@ -184,8 +187,10 @@ class SiteVisit:
         await self._goto(state, self.url)
         reading = await read_first_layer(state.page)
         if reading is None or state.autoconsent.popup is None:
-            # Banners may appear late; autoconsent has the rest of its cap to find one.
-            await state.autoconsent.wait_popup(self.options.consent_wait)
+            # Banners may appear late; autoconsent has the rest of its cap to find one. When we
+            # already see a banner, autoconsent only has to name it, which takes it ~1.5 s.
+            await state.autoconsent.wait_popup(self.options.consent_wait if reading is None
+                                               else min(self.options.consent_wait, 2.0))
             if reading is None:
                 reading = await read_first_layer(state.page)
         self.cmp = state.autoconsent.popup or None
@@ -359,8 +364,8 @@ class SiteVisit:
                     await asyncio.wait_for(state.page.evaluate("window.scrollTo(0, document.body.scrollHeight)"), 3)
             elif not await click_control(reading.frame, control["id"]):
                 continue
-            await asyncio.sleep(0.5)
-            await self._settle(state, cap=1.5)
+            await asyncio.sleep(0.3)
+            await self._settle(state, cap=1.0)
             raw = await state.recorder.raw_cookies(state.context)
             now = state.recorder.fingerprints(raw)
             by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
@@ -495,8 +500,12 @@ async def _block_private(route: Any) -> None:
 
 
 async def _dismiss(dialog: Any) -> None:
+    # "Leave this page?" must be answered yes, or reload and navigation hang.
     with contextlib.suppress(Exception):
-        await dialog.dismiss()
+        if dialog.type == "beforeunload":
+            await dialog.accept()
+        else:
+            await dialog.dismiss()
 
 
 async def _close_quietly(page: Any) -> None:

@@ -16,8 +16,8 @@ wins, as in the corpus labelling rules).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from privacygap.extract.phrases import PhraseCatalog
@@ -40,7 +40,7 @@ class Mention:
 
 # ---------------------------------------------------------------------------- context tests
 
-_ITEM_SEPARATORS = ",(;:/•\"„“'"
+_ITEM_SEPARATORS = ",(;:/•|\"„“'"  # "|" separates table cells
 # Units are sentences already; a period inside one is an abbreviation ("Art. 22"), not a clause end.
 _CLAUSE_BREAK = re.compile(r"[;!?]|,\s+(?:aber|jedoch|sondern|während|but|however|whereas|while)\b|\s+(?:aber|but|jedoch)\s+")
 
@@ -67,7 +67,10 @@ def in_enumeration(form: str, start: int, end: int, catalog: PhraseCatalog) -> b
         return False
     if catalog.contact_line.match(form[start:]) and re.match(r"\s*[:]\s*[\w+(]", form[end:]):
         return False  # "Telefon: 030 …" is a contact line, not an enumeration
-    next_ok = (not after or after[0] in ",);./:(" or after[0] in "\"“”'"
+    if re.match(r",\s*((die|der|das)\s+(unsere?|wir|sie|ihr|es|man|auf|in|an|für|mit|von|zu|sich|dann|bei|uns)|"
+                r"welche[rs]?|which|who|that)\b", after):
+        return False  # "Provider (Firma, die …)": an apposition with a relative clause, not a list item
+    next_ok = (not after or after[0] in ",);./:(|" or after[0] in "\"“”'"
                or after.split()[0].strip(",.;") in catalog.closers)
     return next_ok
 
@@ -141,25 +144,29 @@ def _definition_span(form: str, end: int) -> tuple[int, int] | None:
     return opener.end(), stop.start() if stop else len(form)
 
 
-def find_definitions(units: Iterable[tuple[Unit, MatchForm]], catalog: PhraseCatalog) -> dict[int, set[str]]:
+def find_definitions(prepared: list[tuple[Unit, MatchForm]], unit_hits: list[list[tuple[str, int, int]]],
+                     catalog: PhraseCatalog) -> dict[int, set[str]]:
     """Umbrella index -> keys the statement lists for it ("Kontaktdaten (z. B. E-Mail, Telefon)")."""
     definitions: dict[int, set[str]] = {}
-    for _unit, form in units:
-        for index, umbrella in enumerate(catalog.umbrellas):
-            for match in umbrella.regex.finditer(form.text):
-                span = _definition_span(form.text, match.end())
-                if not span:
-                    continue
-                keys = {key for key, _s, _e in _term_hits(form.text, span[0], span[1], catalog, enumeration_only=False)}
-                if keys:
-                    definitions.setdefault(index, set()).update(keys)
+    for (_unit, form), hits in zip(prepared, unit_hits):
+        for key, _start, end in hits:
+            if not key.startswith("#"):
+                continue
+            span = _definition_span(form.text, end)
+            if not span:
+                continue
+            keys = {k for k, _s, _e in _term_hits(form.text, span[0], span[1], catalog)}
+            if keys:
+                definitions.setdefault(int(key[1:]), set()).update(keys)
     return definitions
 
 
-def _term_hits(form: str, lo: int, hi: int, catalog: PhraseCatalog, *, enumeration_only: bool = True):
+def _term_hits(form: str, lo: int, hi: int, catalog: PhraseCatalog):
     """(key, start, end) of every pattern hit inside ``form[lo:hi]``; weak terms need an enumeration."""
     region = form[:hi]
     for pattern in catalog.patterns:
+        if pattern.hint and pattern.hint not in region:
+            continue
         for match in pattern.regex.finditer(region, lo):
             if pattern.weak and not in_enumeration(form, match.start(), match.end(), catalog):
                 continue
@@ -183,29 +190,90 @@ def _skipped_section(sections: tuple[Section, ...], index: int, catalog: PhraseC
     return any(catalog.skip_sections.search(h.strip()) for h in sections[index].heading_path)
 
 
+def _document_hits(prepared: list[tuple[Unit, MatchForm]], catalog: PhraseCatalog) -> list[list[tuple[str, int, int]]]:
+    """Pattern hits per unit, found with one scan per pattern over all units joined.
+
+    Scanning one joined string is much faster than one call per unit and pattern; a
+    pattern whose literal hint is absent from the document is not run at all. Hits that
+    would cross a unit boundary are dropped.
+    """
+    forms = [form.text for _unit, form in prepared]
+    joined = "\n".join(forms)
+    starts: list[int] = []
+    position = 0
+    for form in forms:
+        starts.append(position)
+        position += len(form) + 1
+    hits: list[list[tuple[str, int, int]]] = [[] for _ in prepared]
+    for index, umbrella in enumerate(catalog.umbrellas):
+        # Umbrella hits are marked with a key of the form "#<umbrella index>".
+        for match in umbrella.regex.finditer(joined):
+            unit = bisect.bisect_right(starts, match.start()) - 1
+            if match.end() - starts[unit] <= len(forms[unit]):
+                hits[unit].append((f"#{index}", match.start() - starts[unit], match.end() - starts[unit]))
+    for pattern in catalog.patterns:
+        if pattern.hint:
+            # Find the units holding the literal with str.find (fast) and run the pattern on those only.
+            candidates: list[int] = []
+            position = joined.find(pattern.hint)
+            while position >= 0:
+                index = bisect.bisect_right(starts, position) - 1
+                if not candidates or candidates[-1] != index:
+                    candidates.append(index)
+                position = joined.find(pattern.hint, starts[index] + len(forms[index]) + 1)
+            for index in candidates:
+                form = forms[index]
+                for match in pattern.regex.finditer(form):
+                    if pattern.weak and not in_enumeration(form, match.start(), match.end(), catalog):
+                        continue
+                    hits[index].append((pattern.key, match.start(), match.end()))
+            continue
+        for match in pattern.regex.finditer(joined):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            local_start = match.start() - starts[index]
+            local_end = match.end() - starts[index]
+            form = forms[index]
+            if local_end > len(form):
+                continue
+            if pattern.weak and not in_enumeration(form, local_start, local_end, catalog):
+                continue
+            hits[index].append((pattern.key, local_start, local_end))
+    return hits
+
+
 def find_mentions(units: list[Unit], sections: tuple[Section, ...], catalog: PhraseCatalog) -> list[Mention]:
     """Every category mention of the statement, with polarity and a verbatim quote."""
     prepared = [(u, match_form(u.text, catalog.compound_heads)) for u in units if not u.heading]
-    definitions = find_definitions(prepared, catalog)
+    unit_hits = _document_hits(prepared, catalog)
+    definitions = find_definitions(prepared, unit_hits, catalog)
     mentions: list[Mention] = []
-    for unit, form in prepared:
+    for (unit, form), pattern_hits in zip(prepared, unit_hits):
+        # Cheap literal tests first: most sentences name no data at all.
+        storage_candidate = any(w in form.text for w in ("gespeichert", "verarbeit", "erhoben", "bearbeit", "stored",
+                                                         "processed", "collected", "handle", "respond", "answer",
+                                                         "transmitted", "verwendet", "genutzt", "used", "saved"))
+        if not pattern_hits and not storage_candidate and "daten" not in form.text and " data" not in form.text:
+            continue
         if _skipped_section(sections, unit.section_index, catalog) or catalog.skip_units.search(form.text):
             continue
-        if catalog.hypothetical.search(form.text):
+        if ("einwillig" in form.text or "consent" in form.text) and catalog.hypothetical.search(form.text):
             continue  # "Sofern Sie eingewilligt haben, … Art. 6 Abs. 1 lit. a": a legal-basis template, not a practice
         if catalog.contact_line.match(form.text):
             continue
         section = _section_title(sections, unit.section_index)
         third = bool(catalog.third_party_markers.search(form.text)) and not catalog.third_party_on_behalf.search(form.text)
-        hits: list[tuple[str, int, int, str]] = [(k, s, e, "phrase") for k, s, e in _term_hits(form.text, 0, len(form.text), catalog)]
-        for index, umbrella in enumerate(catalog.umbrellas):
-            for match in umbrella.regex.finditer(form.text):
-                if _definition_span(form.text, match.end()):
-                    continue  # the definition's own items are already hits
-                keys = definitions.get(index) or set(umbrella.default)
-                hits.extend((key, match.start(), match.end(), f"umbrella:{match.group(0)}") for key in sorted(keys))
+        hits: list[tuple[str, int, int, str]] = []
+        for key, start, end in pattern_hits:
+            if not key.startswith("#"):
+                hits.append((key, start, end, "phrase"))
+                continue
+            if _definition_span(form.text, end):
+                continue  # the definition's own items are already hits
+            index = int(key[1:])
+            keys = definitions.get(index) or set(catalog.umbrellas[index].default)
+            hits.extend((k, start, end, f"umbrella:{form.text[start:end]}") for k in sorted(keys))
         context = f"{_section_path(sections, unit.section_index)} {form.text}"
-        if catalog.contact_context.search(context) and catalog.contact_storage.search(form.text):
+        if storage_candidate and catalog.contact_context.search(context) and catalog.contact_storage.search(form.text):
             hits.append(("user.content.communications", 0, len(form.text), "contact-message"))
         for key, start, end, rule in hits:
             if rule == "contact-message":

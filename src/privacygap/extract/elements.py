@@ -9,12 +9,14 @@ basis, legitimate interest, retention).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from privacygap.extract.phrases import PhraseCatalog
+from privacygap.extract.phrases import PhraseCatalog, literal_hints
 from privacygap.extract.text import Document
 from privacygap.extract.units import Unit
 from privacygap.extract.vendors import find_vendors
@@ -32,6 +34,11 @@ class ElementResult:
     imprint_url: str | None = None
 
 
+@functools.cache
+def _hints(pattern: str) -> tuple[str, ...]:
+    return literal_hints(pattern)
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _PHONE = re.compile(r"(?:tel|telefon|phone|fon)\w*\.?\s*:?\s*\+?[\d(][\d ()/.-]{5,}", re.I)
 
@@ -47,6 +54,14 @@ class _Reader:
         self.sections = document.sections
         self.result = ElementResult()
         self.body_units = [u for u in units if not u.heading]
+        self.body_lower = [u.text.lower() for u in self.body_units]
+        # One joined string lets a pattern find its first candidate in a single scan.
+        self.joined = "\n".join(self.body_lower)
+        self.starts: list[int] = []
+        position = 0
+        for low in self.body_lower:
+            self.starts.append(position)
+            position += len(low) + 1
 
     def spec(self, element: str) -> Mapping[str, re.Pattern[str]]:
         return self.catalog.elements.get(element, {})
@@ -75,13 +90,34 @@ class _Reader:
         """The first body unit matching ``pattern`` and not ``exclude``."""
         if pattern is None:
             return None
-        for unit in self.body_units:
-            low = unit.text.lower()
+        for index in self.candidates(pattern):
+            unit, low = self.body_units[index], self.body_lower[index]
             if skip_rights and self.in_rights_section(unit):
                 continue
             if pattern.search(low) and not (exclude and exclude.search(low)):
                 return unit
         return None
+
+    def candidates(self, pattern: re.Pattern[str]) -> list[int]:
+        """Indexes of body units that may match ``pattern``, in text order.
+
+        Each top-level alternative of the pattern has a literal its matches contain;
+        ``str.find`` locates those literals far faster than the regex engine scans.
+        Without such literals every unit that the pattern matches in one scan is a candidate.
+        """
+        hints = _hints(pattern.pattern)
+        found: set[int] = set()
+        if hints:
+            for hint in hints:
+                position = self.joined.find(hint)
+                while position >= 0:
+                    index = bisect.bisect_right(self.starts, position) - 1
+                    found.add(index)
+                    position = self.joined.find(hint, self.starts[index] + len(self.body_lower[index]) + 1)
+        else:
+            for match in pattern.finditer(self.joined):
+                found.add(bisect.bisect_right(self.starts, match.start()) - 1)
+        return sorted(found)
 
     def in_rights_section(self, unit: Unit) -> bool:
         path = " ".join(self.section_path(unit)).lower()
@@ -268,49 +304,66 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
     return {"text": quote.text, "section": quote.section, "start": quote.start, "end": quote.end}
 
 
-def _processing_groups(reader: _Reader) -> list[tuple[str, list[int]]]:
-    """Sections that describe a processing, each with its related sections (parent, siblings, children).
+def _processing_groups(reader: _Reader, mention_offsets: list[int]) -> list[tuple[str, list[int]]]:
+    """Sections that describe a processing, each with the sections that belong to it.
 
-    Generators split a processing into sub-headings ("Umfang", "Rechtsgrundlage",
-    "Dauer"); a legal basis in any of them counts for the whole group.
+    A processing section names personal data (a category mention lies in it) and is
+    not explanatory (rights, definitions, overview …). Generators split one processing
+    into generic sub-headings ("Umfang der Verarbeitung", "Rechtsgrundlage", "Dauer");
+    such a sub-section stands for its parent's subtree, so a legal basis in a sibling
+    counts. Text of the ancestors counts too ("2. Zwecke und Rechtsgrundlagen" above
+    its sub-sections).
     """
     signals = reader.catalog.signals
-    groups: list[tuple[str, list[int]]] = []
+    groups: dict[str, list[int]] = {}
     sections = reader.sections
-    for index, section in enumerate(sections):
-        if not section.heading_path or len(section.text) < 150:
+    offsets = sorted(mention_offsets)
+    for section in sections:
+        if not section.heading_path or len(section.text) < 60:
             continue
+        position = bisect.bisect_left(offsets, section.start)
+        if position >= len(offsets) or offsets[position] >= section.end:
+            continue  # names no personal data: explanation, not processing
         title = section.heading_path[-1].lower()
-        if signals["non_processing_heading"].search(title) or reader.catalog.skip_sections.search(title):
-            continue
-        if not signals["processing"].search(section.text.lower()):
-            continue
         path = section.heading_path
-        related = [i for i, other in enumerate(sections)
-                   if other.heading_path[:len(path)] == path  # itself and its children
-                   or (len(path) > 1 and other.heading_path[:len(path) - 1] == path[:-1]
-                       and len(other.heading_path) >= len(path)
-                       and signals["non_processing_heading"].search(other.heading_path[len(path) - 1].lower()))]
-        groups.append((" / ".join(path), related))
-    return groups
+        if signals["generic_subsection"].search(title) and len(path) > 1:
+            path = path[:-1]
+        elif signals["non_processing_heading"].search(title):
+            continue
+        if any(reader.catalog.skip_sections.search(h.lower()) or signals["overview_heading"].search(h.lower())
+               for h in path):
+            continue
+        name = " / ".join(path)
+        if name not in groups:
+            groups[name] = [i for i, other in enumerate(sections)
+                            if other.heading_path[:len(path)] == path
+                            or (other.heading_path and other.heading_path == path[:len(other.heading_path)])]
+    return list(groups.items())
 
 
-def _legal_basis_signals(reader: _Reader) -> None:
+def _legal_basis_signals(reader: _Reader, mention_offsets: list[int]) -> None:
     signals = reader.catalog.signals
     interest = reader.spec("legitimate_interest_named")["cue"]
     without_basis: list[str] = []
     lit_f_without_interest: list[str] = []
-    for name, related in _processing_groups(reader):
+    for name, related in _processing_groups(reader, mention_offsets):
         text = " ".join(reader.sections[i].text.lower() for i in related)
         if not signals["lit_any"].search(text):
             without_basis.append(name)
             continue
         if signals["lit_f"].search(text) and not interest.search(text):
             lit_f_without_interest.append(name)
+    # A central "Rechtsgrundlagen" section that cites several letters covers the purposes it lists.
+    central = [sec for sec in reader.sections if sec.heading_path
+               and signals["central_legal_basis_heading"].search(sec.heading_path[-1].lower())
+               and len(re.findall(r"lit\.?\s*[a-f]\b|\(1\)\s*\(?[a-f]\b|buchst", sec.text.lower())) >= 2]
+    if central:
+        without_basis = []
     alternatives = []
     for unit in reader.body_units:
         if signals["alternative"].search(unit.text.lower()):
             alternatives.append(_quote_json(reader.quote(unit)))
+    reader.result.signals["lit_f_cited"] = bool(signals["lit_f"].search(reader.lower))
     reader.result.signals["sections_without_legal_basis"] = without_basis
     reader.result.signals["lit_f_without_interest"] = lit_f_without_interest
     reader.result.signals["alternative_legal_bases"] = alternatives[:5]
@@ -371,8 +424,12 @@ def _source_signals(reader: _Reader, declared_keys: set[str]) -> None:
 
 
 def analyse_elements(document: Document, units: list[Unit], catalog: PhraseCatalog, *,
-                     declared_keys: set[str] | None = None) -> ElementResult:
-    """Read the elements, vendors and POL signals of one statement."""
+                     declared_keys: set[str] | None = None, mention_offsets: list[int] | None = None) -> ElementResult:
+    """Read the elements, vendors and POL signals of one statement.
+
+    ``mention_offsets`` are the start offsets of declared category mentions; they tell
+    which sections describe a processing (for the per-section legal-basis signals).
+    """
     reader = _Reader(document, units, catalog)
     found = find_vendors(document.text)
     vendor_names = [v.name for v, _s, _e in found]
@@ -382,7 +439,10 @@ def analyse_elements(document: Document, units: list[Unit], catalog: PhraseCatal
     _simple(reader, "legal_basis")
     _simple(reader, "legitimate_interest_named")
     unit = _simple(reader, "recipients")
-    if unit is None and found:
+    # A named vendor is a recipient unless the statement says it runs on the company's own server.
+    external = [v for v, start, _e in found
+                if not catalog.signals["self_hosted"].search(document.text[max(0, start - 200):start + 200].lower())]
+    if unit is None and external:
         reader.set("recipients", True)
     _third_country(reader)
     _retention(reader)
@@ -395,7 +455,7 @@ def analyse_elements(document: Document, units: list[Unit], catalog: PhraseCatal
     _phone(reader)
     _simple(reader, "call_recording")
     _simple(reader, "source_of_data", skip_rights=True)
-    _legal_basis_signals(reader)
+    _legal_basis_signals(reader, mention_offsets or [])
     _transfer_signals(reader, [(v.name, v.region) for v, _s, _e in found])
     _rights_signals(reader)
     _source_signals(reader, declared_keys or set())

@@ -17,11 +17,77 @@ LANGUAGES = ("de", "en")
 
 @dataclass(frozen=True)
 class CategoryPattern:
-    """One compiled pattern of a category; ``weak`` ones count only inside an enumeration."""
+    """One compiled pattern of a category; ``weak`` ones count only inside an enumeration.
+
+    ``hint`` is a literal every match must contain (lower-case, '' when there is none):
+    a cheap ``in`` test skips the pattern for documents that cannot match it.
+    """
 
     key: str
     regex: re.Pattern[str]
     weak: bool
+    hint: str = ""
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    current: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            current.append(pattern[index:index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            index += 1
+            continue
+        current.append(char)
+        index += 1
+    parts.append("".join(current))
+    return parts
+
+
+def literal_hints(pattern: str) -> tuple[str, ...]:
+    """One literal per top-level alternative that its matches must contain; () when some alternative has none."""
+    if pattern.startswith("(?i)"):
+        pattern = pattern[4:]
+    hints = tuple(literal_hint(part) for part in split_alternatives(pattern))
+    return hints if all(hints) else ()
+
+
+def literal_hint(pattern: str) -> str:
+    """The longest literal (3+ letters) that every match of ``pattern`` contains, or ''.
+
+    Conservative: groups, classes, optional characters and escapes are cut out first, and
+    a pattern with a top-level alternation has no hint.
+    """
+    text = pattern[4:] if pattern.startswith("(?i)") else pattern
+    text = re.sub(r"\\(?=[(){}\[\]|?*+.])", "", text)
+    previous = None
+    while previous != text:  # innermost groups first, with their quantifier
+        previous = text
+        text = re.sub(r"\([^()]*\)(?:[?*+]|\{[^}]*\})?", " ", text)
+    if "|" in text or "(" in text:
+        return ""
+    text = re.sub(r"\[[^\]]*\](?:[?*+]|\{[^}]*\})?", " ", text)
+    text = re.sub(r"\\[a-zA-Z]", " ", text)
+    text = re.sub(r".[?*]|.\{0,?[^}]*\}", " ", text)
+    runs = re.findall(r"[a-zäöüß0-9]{3,}", text.lower())
+    return max(runs, key=len) if runs else ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +152,8 @@ def catalog(language: str) -> PhraseCatalog:
             raise ValueError(f"statement-phrases/{language}.yaml: unknown category {key!r}")
         for item in items:
             weak = item.startswith("~")
-            patterns.append(CategoryPattern(key, _compile(item[1:] if weak else item), weak))
+            source = item[1:] if weak else item
+            patterns.append(CategoryPattern(key, _compile(source), weak, literal_hint(source)))
     umbrellas = tuple(Umbrella(_compile(u["pattern"]), tuple(u["default"])) for u in data.get("umbrellas", ()))
     negation = data["negation"]
     determiners = "|".join(re.escape(d) for d in negation["determiners"])

@@ -311,7 +311,10 @@ def text_blocks(text: str) -> list[Block]:
             flush()
             continue
         previous_blank = index == 0 or not lines[index - 1].strip()
-        level = _looks_like_heading(line, not following.strip()) if previous_blank else 0
+        after_heading = not paragraph and bool(blocks) and blocks[-1].kind == "heading"
+        level = _looks_like_heading(line, not following.strip()) if previous_blank or after_heading else 0
+        if level == 2 and line.strip().isupper() and not any(b.kind == "heading" for b in blocks):
+            level = 1  # an upper-case first heading is the document title
         if level:
             flush()
             blocks.append(Block(clean_inline(line.strip().lstrip("#")), level, "heading"))

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from privacygap import resources
+from privacygap.extract.phrases import literal_hint
 
 
 @dataclass(frozen=True)
@@ -17,13 +18,15 @@ class Vendor:
     kind: str
     region: str
     aliases: tuple[re.Pattern[str], ...]
+    hints: tuple[str, ...] = ()
 
 
 @functools.cache
 def vendor_catalog() -> tuple[Vendor, ...]:
     """All vendors of the catalog, in catalog order."""
     data = resources.catalog_yaml("checks", "taxonomy/vendors.yaml")
-    return tuple(Vendor(v["name"], v["kind"], v["region"], tuple(re.compile(a) for a in v["aliases"]))
+    return tuple(Vendor(v["name"], v["kind"], v["region"], tuple(re.compile(a) for a in v["aliases"]),
+                        tuple(literal_hint(a) for a in v["aliases"]))
                  for v in data["vendors"])
 
 
@@ -43,9 +46,12 @@ def lookup(name: str) -> Vendor | None:
 def find_vendors(text: str) -> list[tuple[Vendor, int, int]]:
     """Vendors named in ``text`` with the offsets of their first mention, in order of appearance."""
     found: list[tuple[Vendor, int, int]] = []
+    lowered = text.lower()
     for vendor in vendor_catalog():
         first = None
-        for alias in vendor.aliases:
+        for alias, hint in zip(vendor.aliases, vendor.hints):
+            if hint and hint not in lowered:
+                continue  # cheap literal test before the regular expression
             match = alias.search(text)
             if match and (first is None or match.start() < first.start()):
                 first = match

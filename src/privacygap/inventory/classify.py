@@ -33,6 +33,11 @@ RULES_FILE = "taxonomy/crm-fields.yaml"
 NOTES = "user.content.notes"
 CONTENT_FREE_TEXT = {"user.content.notes", "user.content.communications"}
 MAX_NGRAM = 4
+# Pieces of three letters or fewer that may come out of splitting a run-together name; other
+# short vocabulary words ("rep", "lat", "ort") would cut real words apart ("report" → rep|ort).
+SHORT_WORDS = frozenset("do not of by me on and is in for to at the has id up no new old ip job dob zip tax vat age "
+                        "fax sex utm url org sla day end due won num ups utc box po pk uid key fit mql sql cql pql hot "
+                        "sic ivr tag bic dnc cc bcc ext ehe mit kind art hs pi via web cu es".split())
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Rule:
     unless: tuple[str, ...] = ()
     description: bool = False  # may also fire on description/help text
     names_only: bool = False  # only on the field's name, not its label
+    exact: bool = False  # the phrase must be the whole name or label, not a part of it
     confidence: Confidence = Confidence.HIGH
 
 
@@ -65,6 +71,7 @@ class Ruleset:
     vocabulary: frozenset[str]
     vendor_special: dict[str, str]
     free_text_types: frozenset[str]
+    reference_types: frozenset[str] = frozenset()
 
 
 def _category(value: Any) -> str | None:
@@ -111,6 +118,11 @@ class Tokenizer:
     def _segment(self, word: str) -> tuple[str, ...]:
         if word in self.vocabulary or len(word) < 5:
             return (word,)
+        if len(word) < 8:
+            # Short words are mostly real words ("report", "island"); only "<known>id" is split.
+            if word.endswith("id") and word[:-2] in self.vocabulary:
+                return (word[:-2], "id")
+            return (word,)
         n = len(word)
         # best[i] = (cost, pieces) for word[:i]; a vocabulary word costs 1, a short unknown rest 3.
         best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
@@ -121,7 +133,7 @@ class Tokenizer:
             cost, pieces = best[i]
             for j in range(i + 2, min(n, i + self._longest) + 1):
                 piece = word[i:j]
-                if piece in self.vocabulary:
+                if piece in self.vocabulary and (len(piece) > 3 or piece in SHORT_WORDS):
                     step = 1
                 elif piece.endswith("s") and piece[:-1] in self.vocabulary and len(piece) > 4:
                     step = 1.1  # German linking -s: "geburts|datum", "lieblings|verein"
@@ -182,6 +194,7 @@ def ruleset() -> Ruleset:
             not_objects=frozenset(o.lower() for o in entry.get("not_objects") or []),
             unless=tuple(" ".join(raw_words(p)) for p in entry.get("unless") or []),
             description=bool(entry.get("description", False)), names_only=bool(entry.get("names_only", False)),
+            exact=bool(entry.get("exact", False)),
             confidence=Confidence(entry.get("confidence", "high")))
         if rule.category and not taxonomy.is_known(rule.category):
             raise ValueError(f"{RULES_FILE}: rule {rule.id} names unknown category {rule.category}")
@@ -204,7 +217,8 @@ def ruleset() -> Ruleset:
         source_options=tuple(" ".join(raw_words(p)) for p in document.get("source_options") or []),
         standard=standard, vocabulary=frozenset(w for w in vocabulary if len(w) >= 2),
         vendor_special={k.lower(): v for k, v in (document.get("vendor_special") or {}).items()},
-        free_text_types=frozenset(t.lower() for t in document.get("free_text_types") or []))
+        free_text_types=frozenset(t.lower() for t in document.get("free_text_types") or []),
+        reference_types=frozenset(t.lower() for t in document.get("reference_types") or []))
 
 
 @functools.cache
@@ -233,11 +247,11 @@ def _rule_applies(rule: Rule, field: CrmField, grams: set[str], object_words: se
     return True
 
 
-def _first_rule(field: CrmField, sources: list[tuple[str, str, set[str]]], object_words: set[str],
+def _first_rule(field: CrmField, sources: list[tuple[str, str, set[str], str]], object_words: set[str],
                 *, description: bool) -> tuple[Rule, str, str] | None:
     rules = ruleset()
     best: tuple[int, str, str] | None = None
-    for source_name, text, grams in sources:
+    for source_name, text, grams, whole in sources:
         for gram in grams:
             for position in rules.index.get(gram, ()):
                 if best is not None and position >= best[0]:
@@ -246,6 +260,8 @@ def _first_rule(field: CrmField, sources: list[tuple[str, str, set[str]]], objec
                 if description and not rule.description:
                     continue
                 if rule.names_only and source_name != "name":
+                    continue
+                if rule.exact and gram != whole:
                     continue
                 if _rule_applies(rule, field, grams, object_words):
                     best = (position, source_name, text)
@@ -339,9 +355,9 @@ def classify_field(field: CrmField, crm: str | None = None) -> CrmField:
     standard = _standard(field, crm)
     name_tokens = tok.name_tokens(field.name)
     label_tokens = tok.text_tokens(field.label) if field.label else ()
-    sources = [("name", field.name, _ngrams(name_tokens))]
+    sources = [("name", field.name, _ngrams(name_tokens), " ".join(name_tokens))]
     if label_tokens:
-        sources.append(("label", field.label, _ngrams(label_tokens)))
+        sources.append(("label", field.label, _ngrams(label_tokens), " ".join(label_tokens)))
     if special:
         category, confidence, reason = special, Confidence.HIGH, f"{flag_text} → {_label_for(special)}"
     elif standard is not False:
@@ -354,7 +370,8 @@ def classify_field(field: CrmField, crm: str | None = None) -> CrmField:
         if found is None and (field.description or field.picklist):
             text_sources = []
             if field.description:
-                text_sources.append(("description", field.description, _ngrams(tok.text_tokens(field.description[:500]))))
+                tokens = tok.text_tokens(field.description[:500])
+                text_sources.append(("description", field.description, _ngrams(tokens), " ".join(tokens)))
             found = _first_rule(field, text_sources, object_words, description=True) if text_sources else None
             if found:
                 rule, where, text = found
@@ -378,6 +395,9 @@ def classify_field(field: CrmField, crm: str | None = None) -> CrmField:
             if field.free_text or free_type:
                 category, confidence = NOTES, Confidence.MEDIUM
                 reason = f"free-text type '{field.type}' → free-text notes"
+            elif field.flags.get("lookup") or field.type.lower() in rules.reference_types:
+                category, confidence = "system.operations", Confidence.MEDIUM
+                reason = f"type '{field.type}' → link to another record"
     if flag_text and not special:
         if category and not category.startswith("system") and category != "user.unique_id":
             confidence = Confidence.HIGH
@@ -392,6 +412,13 @@ def classify_field(field: CrmField, crm: str | None = None) -> CrmField:
             f"option '{source_hit}' → data from third parties"
     free_text = category in CONTENT_FREE_TEXT or (field.free_text and (category is None or category.startswith("user.content")
                                                                         or taxonomy.is_special(category)))
+    given = flags.get("given_category")
+    if isinstance(given, str):
+        if category and category != given and taxonomy.covers(given, category):
+            reason = f"{reason}; refines the export's category {given}"
+        else:
+            category, confidence = given, Confidence.HIGH
+            reason = f"category {given} given in the export"
     if not reason:
         reason = "no evidence of personal data"
     return dataclasses.replace(field, category=category, confidence=confidence, reason=reason, free_text=free_text,

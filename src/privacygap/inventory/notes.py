@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import io
 import json
 import os
 import re
@@ -294,7 +293,3 @@ def read_notes_file(path: str) -> Iterator[tuple[str, str]]:
 def scan_notes_file(path: str, *, salt: str | None = None) -> tuple[list[NoteHit], int]:
     """Read and scan a notes export in one step."""
     return scan_note_texts(read_notes_file(path), source=Path(path).name, salt=salt)
-
-
-def _debug_text(text: str) -> str:  # pragma: no cover - kept for interactive checks of the lexicon
-    return io.StringIO(text).read()

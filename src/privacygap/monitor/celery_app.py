@@ -52,7 +52,7 @@ def scan_target(*, targets_file: str, target: str, run_id: str, db: str | None, 
     from privacygap.monitor.targets import load_targets
 
     parsed = load_targets(targets_file)
-    store = Store.open(db or os.environ.get("PRIVACYGAP_MONITOR_DB"), default_dir=parsed.base_dir)
+    store = Store.open(db or os.environ.get("PRIVACYGAP_MONITOR_DB"))
     try:
         ctx = RunContext(run_id=run_id, store=store, base_dir=Path(base_dir), smtp=parsed.smtp, fail_on=fail_on)
         return process_target(parsed.get(target), ctx, scan=resolve_scan(scan_ref))

@@ -73,6 +73,7 @@ def cmd_run(args: Any, *, out: TextIO | None = None, err: TextIO | None = None, 
             concurrency=int(_get(args, "concurrency", 4)), fail_on=_get(args, "fail_on"),
             output_dir=_get(args, "output"), force=bool(_get(args, "force", False)), only=only,
             lock_timeout=float(_get(args, "lock_timeout", 0.0)),
+            allow_private=bool(_get(args, "allow_private", False)),
             progress=_progress(err) if _get(args, "format", "text") == "text" else None, **overrides)
     except PrivacyGapError as exc:
         return _fail(exc, err, db)
@@ -85,7 +86,7 @@ def cmd_run(args: Any, *, out: TextIO | None = None, err: TextIO | None = None, 
 
 def _open_store(args: Any) -> tuple[Store, Any]:
     targets = load_targets(args.targets) if _get(args, "targets") else None
-    store = Store.open(_get(args, "db"), default_dir=targets.base_dir if targets else None)
+    store = Store.open(_get(args, "db"), must_exist=True)
     return store, targets
 
 
@@ -149,6 +150,7 @@ def cmd_serve(args: Any, *, out: TextIO | None = None, err: TextIO | None = None
               on_summary=on_summary, on_error=on_error, executor=_get(args, "executor", "local"),
               concurrency=int(_get(args, "concurrency", 4)), fail_on=_get(args, "fail_on"),
               output_dir=_get(args, "output"), lock_timeout=float(_get(args, "lock_timeout", 30.0)),
+              allow_private=bool(_get(args, "allow_private", False)),
               progress=_progress(err) if fmt == "text" else None, **overrides)
     except KeyboardInterrupt:
         return 0

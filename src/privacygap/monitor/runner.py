@@ -408,13 +408,15 @@ def monitor_run(targets_file: str | Path, *, db: str | Store | None = None, exec
                 now: datetime | None = None, output_dir: str | Path | None = None,
                 browser_factory: Callable[[], Any] | None = None, force: bool = False,
                 only: list[str] | None = None, lock_timeout: float = 0.0, celery_timeout: float = 3600.0,
-                render_html: bool = True, progress: Progress | None = None) -> dict[str, Any]:
+                render_html: bool = True, allow_private: bool = False,
+                progress: Progress | None = None) -> dict[str, Any]:
     """Run every due target of a targets file once and return the run summary.
 
     Args:
         targets_file: the ``targets.toml``.
         db: a SQLite path, a database URL, an open :class:`Store`, or None for
-            ``privacygap-monitor.sqlite`` beside the targets file.
+            ``$PRIVACYGAP_MONITOR_DB`` or ``./privacygap-monitor.sqlite`` (the current
+            folder, where ``monitor history`` looks too).
         executor: ``local`` (thread pool) or ``celery`` (one task per target).
         concurrency: parallel scans of the local executor.
         fail_on: overrides every target's ``fail_on``.
@@ -427,6 +429,8 @@ def monitor_run(targets_file: str | Path, *, db: str | Store | None = None, exec
         force: run every target regardless of its schedule.
         only: run only these target names.
         lock_timeout: seconds to wait for another monitor run to release the store.
+        allow_private: permit loopback and private addresses for every target
+            (``--allow-private``), as ``allow_private = true`` in the file does.
 
     Returns:
         The contract's summary (schema_version, run_id, targets[name, status, report,
@@ -444,8 +448,10 @@ def monitor_run(targets_file: str | Path, *, db: str | Store | None = None, exec
     targets = list(parsed.targets)
     if only:
         targets = [parsed.get(name) for name in only]
+    if allow_private:
+        targets = [dataclasses.replace(t, allow_private=True) for t in targets]
     base_dir = Path(output_dir).absolute() if output_dir else parsed.base_dir
-    store = db if isinstance(db, Store) else Store.open(db, default_dir=parsed.base_dir)
+    store = db if isinstance(db, Store) else Store.open(db)
     try:
         with store.acquire_lock(timeout=lock_timeout) as lock:
             unfinished = store.unfinished_run(str(parsed.path))

@@ -58,7 +58,7 @@ def serve(targets_file: str | Path, *, db: str | None = None, max_iterations: in
         now = clock()
         try:
             parsed = load_targets(targets_file)
-            store = Store.open(db, default_dir=parsed.base_dir)
+            store = Store.open(db)
             try:
                 due = due_targets(parsed.targets, store, now)
                 if due:

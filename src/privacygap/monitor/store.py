@@ -276,8 +276,12 @@ class Store:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, db: str | os.PathLike[str] | None = None, *, default_dir: str | Path | None = None) -> Store:
+    def open(cls, db: str | os.PathLike[str] | None = None, *, default_dir: str | Path | None = None,
+             must_exist: bool = False) -> Store:
         """Open (and create or upgrade) the store at a file path or database URL.
+
+        ``must_exist`` refuses to create a new SQLite file (for history and report, where
+        a mistyped path should be an error, not an empty store).
 
         Raises:
             UsageError: the database cannot be reached or is not a privacygap store; the
@@ -288,6 +292,9 @@ class Store:
             if url.startswith("sqlite"):
                 path = url.split("sqlite:///", 1)[-1]
                 if path and path != ":memory:":
+                    if must_exist and not Path(path).exists():
+                        raise UsageError(f"no monitor store at {path}",
+                                         hint="run `privacygap monitor run TARGETS` first or pass --db")
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
                 engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
                 _sqlite_pragmas(engine)

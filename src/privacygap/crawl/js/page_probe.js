@@ -16,8 +16,12 @@
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
 
   // All open shadow roots under a node (closed ones are unreachable by design).
+  // Finding shadow roots means visiting every element: do it once per root and call.
+  const shadowCache = new Map();
   function shadowRoots(root) {
+    if (shadowCache.has(root)) return shadowCache.get(root);
     const found = [];
+    shadowCache.set(root, found);
     const stack = [root];
     let seen = 0;
     while (stack.length && seen < 200000 && !overBudget()) {

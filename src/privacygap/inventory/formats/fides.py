@@ -42,6 +42,10 @@ def map_category(keys: list[str]) -> str | None:
     return None
 
 
+def _has_children(key: str) -> bool:
+    return any(other.startswith(key + ".") for other in taxonomy.categories())
+
+
 def vendor_of(data: Any, path: Path) -> str:
     """The vendor a dataset describes, from its name or key (``Hubspot Dataset`` → HubSpot)."""
     text = path.name.lower()
@@ -70,11 +74,16 @@ def _walk(path: Path, items: Any, where: str, collection: str, prefix: str, out:
         given = [k for k in item.get("data_categories") or [] if isinstance(k, str)]
         meta = item.get("fidesops_meta") if isinstance(item.get("fidesops_meta"), dict) else {}
         category = map_category(given)
+        flags: dict = {"fides_categories": given} if given else {}
+        if category and _has_children(category):
+            # A coarse key (user.contact, user.location): the classifier may refine it within that key.
+            flags["given_category"] = category
+            category = None
         out.append(CrmField(object=collection, name=full, type=text_of(meta.get("data_type")),
                             description=text_of(item.get("description")),
                             category=category, confidence=Confidence.HIGH if category else Confidence.LOW,
                             reason=f"Fides data_categories {', '.join(given)}" if category else "",
-                            flags={"fides_categories": given} if given else {}, source=str(path)))
+                            flags=flags, source=str(path)))
 
 
 def read(path: Path) -> list[CrmField]:
