@@ -104,7 +104,7 @@ def test_malformed_json_export_names_file_and_place(tmp_path):
     bad.write_text('{"results": [{"name": "email", "label": "Email"},\n  {"name": ]}', encoding="utf-8")
     code, _, err = run_cli("inventory", str(bad))
     assert code == 2
-    assert str(bad) in err and ":2" in err
+    assert str(bad) in err and "line 2" in err and "invalid JSON" in err
 
 
 def test_unknown_export_lists_supported_formats(tmp_path):

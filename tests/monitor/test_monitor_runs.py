@@ -9,10 +9,22 @@ from pathlib import Path
 
 import pytest
 
+import jsonschema
+
 from privacygap.monitor.runner import monitor_run
 from privacygap.monitor.store import Store
 from tests.monitor.conftest import write_crm
 from tests.monitor.fakescan import fake_scan
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src" / "privacygap" / "monitor"
+                     / "summary-v1.schema.json").read_text(encoding="utf-8"))
+
+
+def valid(summary: dict) -> dict:
+    """The summary, after checking it against the published schema."""
+    jsonschema.Draft202012Validator(SCHEMA).validate(summary)
+    return summary
+
 
 RUN1 = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 RUN2 = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
@@ -78,7 +90,7 @@ def _edit_between_runs(world) -> None:
 
 
 def test_two_runs_report_exact_changes_alerts_and_exit_codes(world):
-    first = monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN1, concurrency=2)
+    first = valid(monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN1, concurrency=2))
     assert first["run_id"] == "2026-11-29T06:00:00Z"
     assert first["schema_version"] == 1 and first["resumed"] is False
     muster1, monthly1 = first["targets"]
@@ -93,7 +105,7 @@ def test_two_runs_report_exact_changes_alerts_and_exit_codes(world):
     assert world["webhook"].bodies == [] and world["smtp"].messages == []
 
     _edit_between_runs(world)
-    second = monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN2, concurrency=2)
+    second = valid(monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN2, concurrency=2))
     muster2, monthly2 = second["targets"]
     assert monthly2 == {"name": "monthly", "status": "skipped", "report": None, "changes": None, "error": None,
                         "fail_on": "high", "failing": False}
@@ -147,7 +159,7 @@ def test_two_runs_report_exact_changes_alerts_and_exit_codes(world):
     assert json.loads(report.read_text())["consent"]["screenshot"].startswith("data:image/png")
 
     # a third run with nothing changed: no changes, no alert, exit 0
-    third = monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN3)
+    third = valid(monitor_run(world["targets"], db=world["db"], scan=fake_scan, now=RUN3))
     muster3 = third["targets"][0]
     assert muster3["changes"]["new_findings"] == [] and muster3["changes"]["resolved_findings"] == []
     assert muster3["changes"]["statement_changed"] is False and muster3["changes"]["changed_sections"] == []
@@ -195,7 +207,7 @@ crm = "nope/contacts.json"
 name = "good"
 url = "{good.url}"
 """, encoding="utf-8")
-    summary = monitor_run(targets, db=tmp_path / "m.sqlite", scan=fake_scan, now=RUN1)
+    summary = valid(monitor_run(targets, db=tmp_path / "m.sqlite", scan=fake_scan, now=RUN1))
     down, missing, ok = summary["targets"]
     assert down["status"] == "error" and down["error"].startswith("crawl: http://127.0.0.1:9/: ConnectionError")
     assert down["changes"] is None and down["report"] == "reports/down/2026-11-29T06-00-00Z.json"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from privacygap.errors import InputFileError, UsageError
-from privacygap.inventory.base import Format, check_size, read_head, walk_files
+from privacygap.inventory.base import Format, check_size, load_json, read_head, walk_files
 from privacygap.inventory.classify import classify_fields
 from privacygap.inventory.formats import (csvfile, dynamics, espocrm, fides, hubspot, jsonschema, odoo, pipedrive,
                                           salesforce, sqlddl, sqldb, sugar, zoho)
@@ -101,6 +101,8 @@ def read_source(target: str, *, crm_format: str | None = None) -> list[tuple[Inv
     check_size(path)
     fmt = detect_format(path, candidates)
     if fmt is None:
+        if path.suffix.lower() == ".json" or read_head(path).lstrip()[:1] in ("{", "["):
+            load_json(path)  # a broken JSON file: say where it breaks rather than "unknown format"
         if crm_format:
             raise InputFileError(target, f"not a {crm_format} file", hint=f"supported formats: {_supported_list()}")
         raise InputFileError(target, "unknown CRM export format", hint=f"supported formats: {_supported_list()}")

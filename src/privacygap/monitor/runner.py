@@ -320,6 +320,20 @@ def _quiet_close(browser: Any) -> None:
         pass
 
 
+def _guarded(target: Target, ctx: RunContext, **kwargs: Any) -> dict[str, Any]:
+    """:func:`process_target`, but a failure of the monitor itself (disk full, store gone)
+    becomes this target's error instead of aborting the other targets.
+
+    Nothing is stored for such a target, so the run stays resumable for it.
+    """
+    try:
+        return process_target(target, ctx, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - reported in the summary, the run goes on
+        return {"name": target.name, "status": "error", "report": None, "changes": None,
+                "error": f"monitor: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}",
+                "fail_on": ctx.fail_on or target.fail_on, "failing": False, "pending": True}
+
+
 def _run_local(targets: list[Target], ctx: RunContext, *, scan: ScanFn, concurrency: int,
                browser_factory: Callable[[], Any] | None, progress: Progress | None) -> dict[str, dict[str, Any]]:
     """Run targets on a bounded thread pool, browser targets sharing one browser.
@@ -334,7 +348,7 @@ def _run_local(targets: list[Target], ctx: RunContext, *, scan: ScanFn, concurre
         if browser_factory is not None and any(t.browser and t.url for t in targets):
             browser = _open_shared_browser(stack, browser_factory, progress)
         with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="privacygap-monitor") as pool:
-            futures = {t.name: pool.submit(process_target, t, ctx, scan=scan,
+            futures = {t.name: pool.submit(_guarded, t, ctx, scan=scan,
                                            browser=browser if t.browser and t.url else None, progress=progress)
                        for t in targets}
             for name, future in futures.items():

@@ -163,7 +163,7 @@ def parse_schedule(text: str) -> Schedule:
     if len(parts) != 5:
         raise ScheduleError(f"{text!r} is not hourly, daily, weekly or a cron expression with five fields "
                             "'minute hour day-of-month month day-of-week'")
-    sets = [_parse_field(part, low, high, names, what) for part, (what, low, high, names) in zip(parts, _FIELDS)]
+    sets = [_parse_field(part, low, high, names, what) for part, (what, low, high, names) in zip(parts, _FIELDS, strict=True)]
     weekdays = frozenset(d % 7 for d in sets[4])
     return Schedule(text=text.strip(), minutes=sets[0], hours=sets[1], days=sets[2], months=sets[3],
                     weekdays=weekdays, dom_restricted=not parts[2].startswith("*"),

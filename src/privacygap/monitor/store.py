@@ -53,7 +53,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from privacygap.errors import UsageError
 
@@ -179,7 +179,7 @@ def database_url(db: str | os.PathLike[str] | None, *, default_dir: str | Path |
     text = str(db)
     if "://" in text:
         # "postgresql://" would pick psycopg2, which the monitor extra does not install.
-        if text.startswith("postgresql://") or text.startswith("postgres://"):
+        if text.startswith(("postgresql://", "postgres://")):
             text = "postgresql+psycopg://" + text.split("://", 1)[1]
         return text
     return f"sqlite:///{Path(text).expanduser().absolute()}"
@@ -302,7 +302,7 @@ class Store:
                 engine = create_engine(url, pool_pre_ping=True)
             store = cls(engine, url)
             store._create()
-        except (OperationalError, ArgumentError, ImportError, OSError) as exc:
+        except (SQLAlchemyError, ImportError, OSError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             # The reason from the driver may repeat the URL; never echo a password.
             reason = reason.replace(url, mask_url(url))
@@ -311,6 +311,10 @@ class Store:
 
     def _create(self) -> None:
         with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Several Celery workers may open a fresh store at once; CREATE TABLE is not
+                # race-free in PostgreSQL, so creation is serialised for this transaction.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7236512389)")
             metadata.create_all(conn)
             version = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
             if version is None:
