@@ -65,7 +65,7 @@ def test_no_banner_but_crm_tracking(visit):
 
 
 def test_private_address_refused_without_allow_private(site_server):
-    with pytest.raises(BrowserError, match="private or loopback"):
+    with pytest.raises(BrowserError, match="loopback address"):
         visit_site(f"{site_server}/good/index.html", options=BrowserOptions(allow_private=False))
 
 
@@ -75,3 +75,17 @@ def test_browser_that_cannot_start_names_the_fix(tmp_path):
         with open_browser(BrowserOptions(executable_path=str(missing))):
             pass
     assert "could not start" in info.value.message and "PRIVACYGAP_CHROMIUM" in (info.value.hint or "")
+
+
+def test_request_guard_refuses_metadata_even_with_allow_private():
+    import asyncio
+
+    from privacygap.crawl.browser import RequestGuard
+
+    lenient, strict = RequestGuard(allow_private=True), RequestGuard(allow_private=False)
+    check = lambda guard, url: asyncio.run(guard.allowed(url))  # noqa: E731
+    assert check(lenient, "http://169.254.169.254/latest/meta-data/") is False
+    assert check(lenient, "http://10.1.2.3/x.js") is True
+    assert check(strict, "http://10.1.2.3/x.js") is False
+    assert check(strict, "http://[::1]:8080/") is False
+    assert check(strict, "data:text/plain,hello") is True

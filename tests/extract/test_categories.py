@@ -154,3 +154,9 @@ def test_table_cells_are_enumerations():
             "<tr><td>Stammdaten</td><td>Name, Anrede</td></tr><tr><td>Beruf</td><td>Position | Abteilung</td></tr></table>")
     s = analyse_statement(html, fmt="html", language="de")
     assert {"user.name", "user.demographic.gender", "user.job_title"} <= s.declared_keys()
+
+
+def test_object_first_negation():
+    s = analyse("## Besondere Kategorien\n\nGesundheitsdaten verarbeiten wir nicht.")
+    assert s.negated_keys() == {"user.health_and_medical"}
+    assert s.negated[0].quotes[0].text == "Gesundheitsdaten verarbeiten wir nicht."

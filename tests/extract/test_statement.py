@@ -35,6 +35,9 @@ def test_language_detection():
     assert analyse_statement("Wir verarbeiten Ihre Daten nur, wenn das erforderlich ist.", fmt="text").language == "de"
     assert analyse_statement("We only process your data where this is necessary.", fmt="text").language == "en"
     assert analyse_statement("We only process your data.", fmt="text", language="de").language == "de"
+    # a clearly German text stays German even when the caller passes the report language "en"
+    german = "Wir verarbeiten Ihre Daten nur, wenn das für die Bearbeitung Ihrer Anfrage erforderlich ist. " * 8
+    assert analyse_statement(german, fmt="text", language="en").language == "de"
 
 
 def test_detect_format():

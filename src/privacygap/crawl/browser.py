@@ -182,7 +182,7 @@ def check_start_url(url: str, allow_private: bool) -> None:
         except BrowserError:
             raise
         except Exception as exc:
-            raise BrowserError(f"{url}: refused ({exc})", hint="use --allow-private for local sites") from exc
+            raise BrowserError(getattr(exc, "message", str(exc)), hint=getattr(exc, "hint", None)) from exc
         return
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -200,6 +200,62 @@ def check_start_url(url: str, allow_private: bool) -> None:
         if _private_ip(info[4][0]):
             raise BrowserError(f"{url}: refused, {parts.hostname} resolves to private address {info[4][0]}",
                                hint="use --allow-private for local sites")
+
+
+class RequestGuard:
+    """Decides per request whether the browser may fetch it (the route handler's brain).
+
+    With ``privacygap.crawl.netsafety`` present its rules apply to every request: metadata
+    hosts and addresses are always refused, loopback/private ones unless ``allow_private``.
+    Names are resolved once per visit (in a worker thread, cached); a name that does not
+    resolve is left to Chromium, which will fail on it the same way. Without netsafety,
+    only IP literals and localhost names are checked.
+    """
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._verdicts: dict[str, bool] = {}
+        try:
+            from privacygap.crawl import netsafety
+        except ImportError:
+            netsafety = None
+        self.netsafety = netsafety
+
+    def _decide(self, host: str) -> bool:
+        ns = self.netsafety
+        if ns is None:
+            return self.allow_private or not is_private_host(host)
+        if host in getattr(ns, "METADATA_HOSTS", ()):
+            return False
+        try:
+            addresses = [str(ipaddress.ip_address(host.strip("[]")))]
+        except ValueError:
+            if self.allow_private and not getattr(ns, "METADATA_ADDRESSES", None):
+                return True
+            try:
+                addresses = ns.RESOLVER(host, 443)
+            except (OSError, UnicodeError):
+                return True  # unresolvable: Chromium cannot reach it either (or a test maps it)
+        return all(ns.address_problem(a, allow_private=self.allow_private) is None for a in addresses)
+
+    async def allowed(self, url: str) -> bool:
+        """Whether ``url`` may be requested (cached per host)."""
+        if not url.startswith(("http://", "https://", "ws://", "wss://")):
+            return True
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        if host not in self._verdicts:
+            self._verdicts[host] = await asyncio.to_thread(self._decide, host)
+        return self._verdicts[host]
+
+    async def route(self, route: Any) -> None:
+        """Playwright route handler: abort refused requests, let the rest through."""
+        try:
+            if await self.allowed(route.request.url):
+                await route.continue_()
+            else:
+                await route.abort("blockedbyclient")
+        except Exception:  # the page or context closed meanwhile
+            pass
 
 
 # ---------------------------------------------------------------------------- the browser

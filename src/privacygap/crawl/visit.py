@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from privacygap.crawl import banner as banner_mod
 from privacygap.crawl.banner import BannerReading, click_control, probe, read_first_layer
-from privacygap.crawl.browser import BrowserHandle, BrowserOptions, check_start_url, is_private_host
+from privacygap.crawl.browser import BrowserHandle, BrowserOptions, RequestGuard, check_start_url
 from privacygap.crawl.consent import AutoconsentSession
 from privacygap.crawl.observe import Recorder, is_tracking_purpose
 from privacygap.crawl.trackers import default_cookie_database, host_of, load_trackers, registrable_domain
@@ -93,6 +93,7 @@ class SiteVisit:
     def __post_init__(self) -> None:
         self.site_host = host_of(self.url)
         self.trackers = load_trackers(self.options.cookie_database or default_cookie_database())
+        self.guard = RequestGuard(self.options.allow_private)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -103,8 +104,7 @@ class SiteVisit:
             accept_downloads=False, extra_http_headers={"Accept-Language": _accept_language(self.options.locale)})
         context.set_default_timeout(self.options.nav_timeout * 1000)
         await context.add_init_script(script=HARDENING_SCRIPT)
-        if not self.options.allow_private:
-            await context.route("**/*", _block_private)
+        await context.route("**/*", self.guard.route)
         state = PhaseState(name=name, context=context, recorder=Recorder(self.site_host, self.trackers))
         state.recorder.attach(context)
 
@@ -485,18 +485,6 @@ def _strip(url: str) -> str:
 def _accept_language(locale: str) -> str:
     lang = locale.split("-")[0]
     return f"{locale},{lang};q=0.9,en;q=0.8" if lang != "en" else f"{locale},en;q=0.9"
-
-
-async def _block_private(route: Any) -> None:
-    """Abort sub-requests to private or loopback IP literals and localhost names.
-
-    Only literals are checked here (no DNS lookup per request); the start URL and sub-pages
-    are checked with name resolution before they are visited.
-    """
-    if is_private_host(host_of(route.request.url)):
-        await route.abort("blockedbyclient")
-    else:
-        await route.continue_()
 
 
 async def _dismiss(dialog: Any) -> None:

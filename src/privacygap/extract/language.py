@@ -11,11 +11,24 @@ processing personal as at which our may""".split())
 _WORD = re.compile(r"[a-zäöüß]+")
 
 
+def _counts(text: str) -> tuple[int, int]:
+    words = _WORD.findall(text[:20000].lower())
+    return sum(1 for w in words if w in _GERMAN), sum(1 for w in words if w in _ENGLISH)
+
+
 def detect_language(text: str, default: str = "de") -> str:
     """"de" or "en", whichever language's function words dominate the first 20,000 characters."""
-    words = _WORD.findall(text[:20000].lower())
-    german = sum(1 for w in words if w in _GERMAN)
-    english = sum(1 for w in words if w in _ENGLISH)
+    german, english = _counts(text)
     if german == english:
         return default
     return "de" if german > english else "en"
+
+
+def confident_language(text: str) -> str | None:
+    """"de" or "en" when the text is clearly in that language (enough function words, 3:1), else None."""
+    german, english = _counts(text)
+    if german >= 30 and german >= 3 * english:
+        return "de"
+    if english >= 30 and english >= 3 * german:
+        return "en"
+    return None

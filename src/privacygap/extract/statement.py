@@ -21,7 +21,7 @@ from pathlib import PurePath
 
 from privacygap.extract import categories as category_step
 from privacygap.extract import elements as element_step
-from privacygap.extract.language import detect_language
+from privacygap.extract.language import confident_language, detect_language
 from privacygap.extract.phrases import catalog
 from privacygap.extract.text import Document, extract_document
 from privacygap.extract.units import split_units
@@ -77,7 +77,8 @@ def analyse_statement(raw: str | bytes, *, fmt: str, url: str | None = None, lan
         raw: the statement as fetched or saved (bytes are decoded as UTF-8, else cp1252).
         fmt: "html", "markdown" (also "md", "mdx", "astro") or "text".
         url: where the statement came from (kept in the result).
-        language: "de" or "en"; detected from the text when None.
+        language: "de" or "en" for a statement whose language the text does not make clear
+            (short texts, mixed pages); a clearly German or English text is read in its own language.
         timings: when given, receives seconds spent per stage ("structure", "categories", "elements").
 
     Raises:
@@ -88,7 +89,10 @@ def analyse_statement(raw: str | bytes, *, fmt: str, url: str | None = None, lan
     clock = time.process_time()
     document: Document = extract_document(text, fmt)
     units = split_units(document.text, document.sections)
-    lang = language if language in ("de", "en") else detect_language(document.text)
+    # The text decides when it clearly is German or English: callers sometimes pass the report
+    # language, and reading a German statement with the English catalog would miss everything.
+    lang = confident_language(document.text) or (language if language in ("de", "en") else None) \
+        or detect_language(document.text)
     phrases = catalog(lang)
     after_structure = time.process_time()
     mentions = category_step.find_mentions(units, document.sections, phrases)

@@ -121,7 +121,7 @@ def cmd_report(args: Any, *, out: TextIO | None = None, err: TextIO | None = Non
             if names and _get(args, "target"):
                 names = [targets.get(args.target).name]
             urls = {t.name: t.url for t in targets.targets} if targets else None
-            lang = _get(args, "lang") or next((t.lang for t in (targets.targets if targets else ()) if t.lang), "en")
+            lang = _get(args, "lang") or next((t.lang for t in (targets.targets if targets else ()) if t.lang), "de")
             written = write_dashboard(store, path, lang=lang, targets=names, urls=urls)
         finally:
             store.close()
