@@ -116,7 +116,7 @@ def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progre
         return
     try:
         got.statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url,
-                                          language=request.lang)
+                                          language=None)
     except PrivacyGapError as exc:
         got.fail("statement", exc)
 
@@ -142,7 +142,7 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
     progress("statement", f"reading {found.policy_page.final_url}")
     try:
         statement = analyse_statement(found.policy_page.text, fmt="html", url=found.policy_page.final_url,
-                                      language=request.lang)
+                                      language=None)
         if found.imprint_url and not statement.imprint_url:
             from dataclasses import replace
 

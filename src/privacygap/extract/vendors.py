@@ -52,9 +52,12 @@ def find_vendors(text: str) -> list[tuple[Vendor, int, int]]:
         for alias, hint in zip(vendor.aliases, vendor.hints):
             if hint and hint not in lowered:
                 continue  # cheap literal test before the regular expression
-            match = alias.search(text)
-            if match and (first is None or match.start() < first.start()):
-                first = match
+            for match in alias.finditer(text):
+                if match.start() > 0 and text[match.start() - 1] == "@":
+                    continue  # "kontakt@gmail.com" is a mailbox, not a vendor the company names
+                if first is None or match.start() < first.start():
+                    first = match
+                break
         if first is not None:
             found.append((vendor, first.start(), first.end()))
     found.sort(key=lambda item: item[1])

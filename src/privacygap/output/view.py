@@ -48,6 +48,25 @@ class FindingView:
 
 
 @dataclass
+class CheckGroup:
+    """The findings of one check at one severity, shown together under the check's title."""
+
+    check_id: str
+    title: str
+    why: str
+    fix: str
+    who: str
+    references: list[str]
+    items: list[FindingView]
+    needs_human_review: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the group (its first finding's id is used for links)."""
+        return self.items[0].anchor
+
+
+@dataclass
 class Action:
     """One of the 'three things to do first'."""
 
@@ -69,6 +88,7 @@ class ReportView:
     actions: list[Action]
     matrix: list[MatrixRow]
     findings_by_severity: dict[str, list[FindingView]]
+    groups_by_severity: dict[str, list[CheckGroup]]
     counts: dict[str, int]
     screenshot: str | None
     consent: dict[str, Any] | None
@@ -227,9 +247,21 @@ def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None =
             title=finding.get("title") or _catalog_title(finding["check_id"], lang),
             why=_catalog_text(finding["check_id"], "why", lang), fix=_catalog_text(finding["check_id"], "fix", lang),
             who=_catalog_text(finding["check_id"], "who", lang)))
+    groups: dict[str, list[CheckGroup]] = {s: [] for s in SEVERITY_ORDER}
+    for severity, items in grouped.items():
+        by_check: dict[str, CheckGroup] = {}
+        for item in items:
+            check_id = item.data["check_id"]
+            if check_id not in by_check:
+                by_check[check_id] = CheckGroup(check_id=check_id, title=item.title, why=item.why, fix=item.fix,
+                                                who=item.who, references=list(item.data.get("references", [])),
+                                                items=[], needs_human_review=bool(item.data.get("needs_human_review")))
+                groups.setdefault(severity, []).append(by_check[check_id])
+            by_check[check_id].items.append(item)
     light, verdict = _verdict(run, counts, lang)
     return ReportView(lang=lang, run=run, light=light, verdict=verdict, actions=_actions(findings, lang),
-                      matrix=_matrix(run, findings, lang), findings_by_severity=grouped, counts=counts,
+                      matrix=_matrix(run, findings, lang), findings_by_severity=grouped,
+                      groups_by_severity=groups, counts=counts,
                       screenshot=_screenshot(run.get("consent"), base_dir), consent=run.get("consent"),
                       errors=list(run.get("errors", [])))
 

@@ -68,15 +68,15 @@ def statement_dpo_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     yield Hit(values={"why_de": why_de, "why_en": why_en}, evidence=tuple(evidence), key="dpo_contact")
 
 
-RIGHT_NAMES = {
+RIGHT_NAMES = {  # completes "das Recht auf …" / "the right to …"
     "access": ("Auskunft (Art. 15)", "access (Art. 15)"),
     "rectification": ("Berichtigung (Art. 16)", "rectification (Art. 16)"),
     "erasure": ("Löschung (Art. 17)", "erasure (Art. 17)"),
-    "restriction": ("Einschränkung (Art. 18)", "restriction (Art. 18)"),
+    "restriction": ("Einschränkung der Verarbeitung (Art. 18)", "restriction of processing (Art. 18)"),
     "portability": ("Datenübertragbarkeit (Art. 20)", "data portability (Art. 20)"),
-    "objection": ("Widerspruch (Art. 21)", "objection (Art. 21)"),
-    "withdrawal": ("Widerruf der Einwilligung (Art. 7 Abs. 3)", "withdrawal of consent (Art. 7(3))"),
-    "complaint": ("Beschwerde bei der Aufsichtsbehörde (Art. 77)", "complaint to a supervisory authority (Art. 77)"),
+    "objection": ("Widerspruch (Art. 21)", "object (Art. 21)"),
+    "withdrawal": ("Widerruf einer Einwilligung (Art. 7 Abs. 3)", "withdraw consent (Art. 7(3))"),
+    "complaint": ("Beschwerde bei einer Aufsichtsbehörde (Art. 77)", "lodge a complaint with a supervisory authority (Art. 77)"),
 }
 
 
