@@ -88,7 +88,7 @@ def browser_options(site_server):
 
     port = site_server.rsplit(":", 1)[1]
     return BrowserOptions(allow_private=True, extra_args=(f"--host-resolver-rules=MAP * 127.0.0.1:{port}",),
-                          settle_timeout=1.5, consent_wait=3.0, consent_done_wait=8.0, phase_timeout=30.0,
+                          settle_timeout=1.5, consent_wait=5.0, consent_done_wait=10.0, phase_timeout=30.0,
                           nav_timeout=15.0)
 
 
@@ -101,25 +101,37 @@ def browser(browser_options):
         yield handle
 
 
-@pytest.fixture(scope="session")
-def npm_packages():
-    """Install the consent managers from the npm registry into tests/.cache/npm (once)."""
+def install_npm_packages() -> Path:
+    """Install the consent managers from the npm registry into tests/.cache/npm (once).
+
+    Raises:
+        RuntimeError: with the reason when npm or the registry is unavailable.
+    """
     wanted = ["klaro", "vanilla-cookieconsent", "tarteaucitronjs", "cookieconsent"]
     if all((NPM_CACHE / "node_modules" / name / "package.json").exists() for name in wanted):
         return NPM_CACHE / "node_modules"
     npm = shutil.which("npm")
     if npm is None:
-        pytest.skip("npm is not installed: the consent-manager tests need it to fetch the packages")
+        raise RuntimeError("npm is not installed: the consent-manager tests need it to fetch the packages")
     NPM_CACHE.mkdir(parents=True, exist_ok=True)
     try:
         result = subprocess.run([npm, "install", "--prefix", str(NPM_CACHE), "--no-audit", "--no-fund",
                                  "--ignore-scripts", "--no-package-lock", *NPM_PACKAGES],
                                 capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
-        pytest.skip("npm install timed out: the npm registry is unreachable")
+        raise RuntimeError("npm install timed out: the npm registry is unreachable") from None
     if result.returncode != 0:
-        pytest.skip(f"npm install failed (registry unreachable?): {result.stderr.strip()[-300:]}")
+        raise RuntimeError(f"npm install failed (registry unreachable?): {result.stderr.strip()[-300:]}")
     return NPM_CACHE / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def npm_packages():
+    """The installed consent managers; skips the test with the reason when npm cannot install them."""
+    try:
+        return install_npm_packages()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -187,9 +187,12 @@ class SiteVisit:
         await self._goto(state, self.url)
         reading = await read_first_layer(state.page)
         if reading is None or state.autoconsent.popup is None:
-            # Banners may appear late; autoconsent has the rest of its cap to find one. When we
-            # already see a banner, autoconsent only has to name it, which takes it ~1.5 s.
-            await state.autoconsent.wait_popup(self.options.consent_wait if reading is None
+            # Banners may appear late; autoconsent has the rest of its cap to find one. A banner
+            # we found with a known CMP's selector gets the full cap too (autoconsent names it,
+            # ~1.5 s, more on a busy machine); for an unknown banner autoconsent has no rule
+            # and 2 s is enough to see whether a generated rule fires.
+            known = reading is None or reading.how.startswith("selector:")
+            await state.autoconsent.wait_popup(self.options.consent_wait if known
                                                else min(self.options.consent_wait, 2.0))
             if reading is None:
                 reading = await read_first_layer(state.page)

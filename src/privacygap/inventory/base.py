@@ -5,6 +5,8 @@ Every importer reads *field metadata only*. Limits (documented in docs/crm-inven
 * a file may be at most :data:`MAX_BYTES` (50 MB); bigger files are refused before parsing;
 * JSON/YAML/XML documents may nest at most :data:`MAX_DEPTH` levels; deeper input is refused
   (it is never a real export and would cost recursion);
+* YAML whose aliases expand to more than :data:`MAX_YAML_VALUES` values is refused (alias bombs);
+* strings with unpaired surrogate escapes (``"\\ud800"``) are refused: no UTF-8 report could hold them;
 * errors are :class:`~privacygap.errors.InputFileError` naming the file and the place
   (line/column or JSON path), never a traceback.
 """
@@ -23,6 +25,7 @@ from privacygap.models import CrmField
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_YAML_VALUES = 1_000_000  # values after expanding YAML aliases (a Fides dataset has a few thousand)
 HEAD_BYTES = 64 * 1024
 
 
@@ -75,16 +78,69 @@ def read_text(path: Path) -> str:
 
 
 def _depth_ok(value: Any, limit: int = MAX_DEPTH) -> bool:
+    # YAML aliases share one object between many parents (and may even form cycles): walk a
+    # container again only when it is reached deeper than before, so an alias bomb costs
+    # its distinct objects times the depth limit, never its expanded size.
+    deepest: dict[int, int] = {}
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > limit:
             return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        if isinstance(item, (dict, list)):
+            if deepest.get(id(item), 0) >= depth:
+                continue
+            deepest[id(item)] = depth
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
     return True
+
+
+def _expanded_size(value: Any, cap: int) -> int:
+    """How many values ``value`` holds once aliases are expanded (counting stops past ``cap``)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if not isinstance(item, (dict, list)) or (id(item) in sizes and not children_done):
+            continue
+        children = list(item.values()) if isinstance(item, dict) else item
+        if children_done:
+            sizes[id(item)] = min(cap + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+        else:
+            stack.append((item, True))
+            stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    return sizes.get(id(value), 1)
+
+
+def _surrogate_path(value: Any) -> str | None:
+    """The JSON path of the first string holding an unpaired surrogate (``"\\ud800"``), else None."""
+    stack: list[tuple[Any, str]] = [(value, "$")]
+    seen: set[int] = set()
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where
+        elif isinstance(item, (dict, list)) and id(item) not in seen:
+            seen.add(id(item))
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    stack.append((key, where))
+                    stack.append((child, f"{where}.{key}"))
+            else:
+                stack.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
+    return None
+
+
+def _refuse_surrogates(path: Path, text: str, data: Any, kind: str) -> None:
+    # A \ud800 escape decodes to a string no UTF-8 output can hold; say where it is.
+    if re.search(r"\\u[dD][89a-fA-F]", text) is None and "\\U0000" not in text.upper():
+        return
+    where = _surrogate_path(data)
+    if where is not None:
+        raise InputFileError(str(path), f"{kind} contains an unpaired surrogate escape (not valid Unicode text)", location=where)
 
 
 def load_json(path: Path) -> Any:
@@ -96,8 +152,11 @@ def load_json(path: Path) -> Any:
         raise InputFileError(str(path), f"invalid JSON: {exc.msg}", location=f"line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise InputFileError(str(path), f"JSON nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's 4300-digit limit
+        raise InputFileError(str(path), f"invalid JSON: {str(exc).split(';')[0][:120]}") from None
     if not _depth_ok(data):
         raise InputFileError(str(path), f"JSON nests deeper than {MAX_DEPTH} levels")
+    _refuse_surrogates(path, text, data, "JSON")
     return data
 
 
@@ -116,8 +175,14 @@ def load_yaml(path: Path) -> Any:
         raise InputFileError(str(path), f"invalid YAML: {exc}") from None
     except RecursionError:
         raise InputFileError(str(path), f"YAML nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's 4300-digit limit
+        raise InputFileError(str(path), f"invalid YAML: {str(exc).split(';')[0][:120]}") from None
     if not _depth_ok(data):
         raise InputFileError(str(path), f"YAML nests deeper than {MAX_DEPTH} levels")
+    if _expanded_size(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+        # A "billion laughs" of aliases: harmless to parse (objects are shared), ruinous to walk.
+        raise InputFileError(str(path), f"YAML aliases expand to more than {MAX_YAML_VALUES:,} values")
+    _refuse_surrogates(path, text, data, "YAML")
     return data
 
 
