@@ -267,21 +267,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """``privacygap eval statements|inventory``: measure against a labelled corpus."""
     if args.what == "statements":
-        from privacygap.extract.evaluate import evaluate_statements, format_evaluation
+        from privacygap.extract.evaluate import evaluate_statements as evaluate
+        from privacygap.extract.evaluate import format_evaluation as describe
 
-        corpus = Path(args.corpus)
-        gold = Path(args.gold) if args.gold else corpus / "gold-dev.json"
-        if not corpus.is_dir() or not gold.is_file():
-            raise UsageError(f"{corpus}: corpus folder or gold file {gold} not found")
-        sys.stdout.write(format_evaluation(evaluate_statements(corpus, gold)) + "\n")
-        return ExitCode.OK
-    from privacygap.inventory.evaluate import evaluate_inventories, format_inventory_evaluation
+        default_gold = "gold-dev.json"
+    else:
+        from privacygap.inventory.evaluate import evaluate_inventories as evaluate
+        from privacygap.inventory.evaluate import format_inventory_evaluation as describe
 
+        default_gold = "fields-gold-dev.tsv"
     corpus = Path(args.corpus)
-    gold = Path(args.gold) if args.gold else corpus / "fields-gold-dev.tsv"
+    gold = Path(args.gold) if args.gold else corpus / default_gold
     if not corpus.is_dir() or not gold.is_file():
         raise UsageError(f"{corpus}: corpus folder or gold file {gold} not found")
-    sys.stdout.write(format_inventory_evaluation(evaluate_inventories(corpus, gold)) + "\n")
+    sys.stdout.write(describe(evaluate(corpus, gold)) + "\n")
     return ExitCode.OK
 
 

@@ -1,0 +1,93 @@
+"""`privacygap demo` end to end: the bundled company's real findings, and its report in Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from privacygap.output.json import validate_report
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium")
+
+MUST_UNDISCLOSED = {"user.demographic.family", "user.demographic.interests", "user.demographic.marital_status",
+                    "user.demographic.date_of_birth", "user.health_and_medical", "user.demographic.religious_belief",
+                    "user.behavior.scoring", "user.behavior.communication_history", "user.content.notes",
+                    "user.content.call_recording"}
+MUST_NOT_UNDISCLOSED = {"user.name", "user.contact.email", "user.contact.phone_number", "user.content.communications"}
+MUST_CHECKS = {"POL005", "POL006", "POL007", "POL009", "POL010", "POL011", "POL012",
+               "CRM001", "CRM002", "CRM003", "CRM004", "CRM005", "CRM007", "CRM008", "CRM009", "CRM019", "CRM021",
+               "WEB001", "WEB002", "WEB003", "WEB004", "WEB008", "WEB009", "WEB010", "WEB011", "WEB012"}
+MUST_NOT_CHECKS = {"POL001", "POL002", "POL008", "WEB005", "WEB006"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([sys.executable, "-m", "privacygap", "demo", "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done, out, json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="the demo's browser visit needs Chromium")
+def test_demo_reveals_the_gap(demo):
+    done, out, run = demo
+    assert done.returncode == 0, (done.stderr, run["errors"])
+    assert run["errors"] == []
+    assert validate_report(run) == []
+    undisclosed = set(run["summary"]["undisclosed_categories"])
+    assert MUST_UNDISCLOSED <= undisclosed
+    assert not (MUST_NOT_UNDISCLOSED & undisclosed)
+    assert "user.health_and_medical" in {c["category"] for c in run["policy"]["negated"]}
+    assert {"CleverReach", "Matomo", "Zoom"} <= set(run["policy"]["vendors"])
+    assert "HubSpot" not in run["policy"]["vendors"]
+    elements = run["policy"]["elements"]
+    assert elements["controller_identity"] and not elements["dpo_contact"] and not elements["crm_or_sales_section"]
+    checks = {f["check_id"] for f in run["findings"]}
+    assert MUST_CHECKS <= checks, sorted(MUST_CHECKS - checks)
+    assert not (MUST_NOT_CHECKS & checks)
+    # The father note, redacted: category and a hashed id, never the text.
+    family_notes = [n for n in run["inventory"]["notes"] if "user.demographic.family" in n["categories"]]
+    assert family_notes and all(n["record"].startswith("sha256:") for n in family_notes)
+    raw = (out / "report.json").read_text(encoding="utf-8")
+    assert "Geburtstermin im März" not in raw and "Claudia" not in raw
+    # Banner: accept and settings on the first layer, no reject; a CRM cookie before consent.
+    consent = run["consent"]
+    assert consent["banner_found"] and consent["reject_on_first_layer"] is False
+    assert {b["role"] for b in consent["buttons"]} >= {"accept", "settings"}
+    before = {c["name"] for c in consent["phases"]["before_consent"]["cookies"]}
+    assert {"hubspotutk", "__hstc"} <= before
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
+def test_demo_report_opens_clean_in_chromium(demo):
+    from playwright.sync_api import sync_playwright
+
+    _, out, _ = demo
+    report = out / "report.html"
+    console, requests, errors = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        page.screenshot(path=str(out / "report.png"), full_page=True)
+        headings = page.locator("h2").all_inner_texts()
+        light = page.locator(".light").inner_text()
+        banner_images = page.locator("img.banner-shot").count()
+        browser.close()
+    assert errors == [] and [m for m in console if m[0] in ("error", "warning")] == []
+    assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+    assert headings == ["Ergebnis", "Die drei wichtigsten Schritte", "Die Lücke auf einen Blick", "Cookie-Banner",
+                        "Befunde", "Methode und Grenzen"]
+    assert light == "Rot"
+    assert banner_images == 1
+    assert (out / "report.png").stat().st_size > 50_000
