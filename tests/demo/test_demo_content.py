@@ -313,3 +313,22 @@ def test_browser_sees_crm_cookies_and_vendor_host_before_consent(site):
             assert not page.is_visible("#cookie-banner")
         finally:
             browser.close()
+
+
+def test_shared_partials_are_included_not_served():
+    """Footer and banner come from site/_partials/ into every page; the fragments are not served alone."""
+    import urllib.error
+    import urllib.request
+
+    from privacygap.demo.server import serve_demo_site
+
+    with serve_demo_site() as base:
+        for page in ("index.html", "datenschutz.html", "impressum.html", "leistungen.html", "team.html"):
+            html = urllib.request.urlopen(base + page, timeout=10).read().decode("utf-8")
+            assert html.count('id="cookie-banner"') == 1 and '<footer class="site-footer">' in html
+            assert "{{>" not in html
+        try:
+            urllib.request.urlopen(base + "_partials/banner.html", timeout=10)
+            raise AssertionError("partial was served")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404

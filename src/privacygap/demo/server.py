@@ -9,6 +9,8 @@ any request leaving the machine.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,10 +23,14 @@ __all__ = ["DEMO_DIR", "SITE_DIR", "TRACKER_PLACEHOLDER", "demo_paths", "serve_d
 
 DEMO_DIR = Path(__file__).resolve().parent
 SITE_DIR = DEMO_DIR / "site"
+PARTIALS_DIR = SITE_DIR / "_partials"
 TRACKER_DIR = DEMO_DIR / "tracker"
 CRM_DIR = DEMO_DIR / "crm"
 
 TRACKER_PLACEHOLDER = "{{TRACKER_ORIGIN}}"
+# Footer and cookie banner are the same on every page: the pages include them as
+# ``{{> footer}}`` / ``{{> banner}}`` from site/_partials/, filled in at serve time.
+PARTIAL = re.compile(r"\{\{> ([a-z_]+)\}\}")
 
 # Only what the demo ships; anything else is answered with 404.
 CONTENT_TYPES = {
@@ -105,6 +111,12 @@ def demo_paths() -> dict[str, Path | list[Path]]:
     }
 
 
+@functools.cache
+def _partial(name: str) -> str:
+    """The shared fragment ``site/_partials/<name>.html`` (footer, cookie banner)."""
+    return (PARTIALS_DIR / f"{name}.html").read_text(encoding="utf-8").rstrip("\n")
+
+
 class _DemoHandler(BaseHTTPRequestHandler):
     """Answers GET, HEAD and POST for the demo site and its imitation CRM vendor."""
 
@@ -170,12 +182,14 @@ class _DemoHandler(BaseHTTPRequestHandler):
             candidate = candidate.with_suffix(".html")  # /datenschutz → datenschutz.html
         if not candidate.is_relative_to(SITE_DIR) or not candidate.is_file():
             return None
+        if candidate.is_relative_to(PARTIALS_DIR):
+            return None  # fragments are only served inside the pages that include them
         if candidate.suffix.lower() not in CONTENT_TYPES:
             return None
         return candidate
 
     def _templated(self, file: Path) -> bytes:
-        text = file.read_text(encoding="utf-8")
+        text = PARTIAL.sub(lambda m: _partial(m.group(1)), file.read_text(encoding="utf-8"))
         return text.replace(TRACKER_PLACEHOLDER, self.tracker_origin).encode("utf-8")
 
     def _send(self, status: HTTPStatus, content_type: str, body: bytes, *, send_body: bool = True,
