@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import conftest as fixtures  # noqa: E402  (server handler and npm install)
+from tests.browser import conftest as fixtures
 
 OWN = ["good", "accept-only", "grey-link", "preticked", "leaky", "subpage-leak", "close-grants", "li-toggles",
        "essential-tracker", "no-withdraw", "vague", "hubspot-form"]

@@ -43,7 +43,7 @@ class _Handler(SimpleHTTPRequestHandler):
             return str(SITES / clean.lstrip("/"))
         return str(SITES / "_hosts" / host / clean.lstrip("/"))
 
-    def send_head(self):  # noqa: D102 - pixels and beacons of third parties answer 200
+    def send_head(self):
         path = self.translate_path(self.path)
         if self._host() not in ("127.0.0.1", "localhost", "") and not os.path.exists(path):
             self.send_response(200)

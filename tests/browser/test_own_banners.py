@@ -47,7 +47,8 @@ def results(visit):
 def test_exact_findings_per_site(results, site):
     result = results[site]
     assert all(p.error is None for p in result.phases.values()), {n: p.error for n, p in result.phases.items()}
-    assert {f.check_id for f in web_findings(result)} == EXPECTED[site]
+    found = web_findings(result)
+    assert {f.check_id for f in found} == EXPECTED[site], [(f.check_id, f.message) for f in found]
 
 
 def test_compliant_site_phases(results):
@@ -135,8 +136,30 @@ def test_observed_vendors_against_statement(results):
     result = results["good"]
     silent = Statement(url=None, language="de", sha256="", vendors=("Matomo",), text="Wir nutzen Matomo.")
     assert {f.check_id for f in web_findings(result, silent)} == {"WEB010"}
-    unnamed = sorted(f.message.split(" (")[0] for f in web_findings(result, silent))
+    unnamed = sorted(f.message.split(",")[0] for f in web_findings(result, silent))
     assert unnamed == ["The site uses Google Analytics", "The site uses Google Tag Manager", "The site uses HubSpot"]
     named = Statement(url=None, language="de", sha256="", vendors=("HubSpot", "Google Analytics"),
                       text="Wir nutzen HubSpot, Google Analytics und den Google Tag Manager.")
     assert web_findings(result, named) == []
+    # A cookie table with a wrong lifetime: hubspotutk is set for about 13 months, not 30 days.
+    table = Statement(url=None, language="de", sha256="", vendors=("HubSpot", "Google Analytics", "Google Tag Manager"),
+                      text="Cookies: hubspotutk (30 Tage); __hstc (13 Monate); __hssc (30 Minuten); __hssrc (Sitzung); "
+                           "_ga (2 Jahre); _gid (1 Tag).")
+    (lifetime,) = web_findings(result, table)
+    assert lifetime.severity.value == "low" and "hubspotutk: declared 30 days, set for 395 days" in lifetime.message
+
+
+def test_consent_survives_the_run_json(results):
+    """The consent object goes into the report and comes back (render, monitor) unchanged in meaning."""
+    import json
+
+    from privacygap.models import to_jsonable
+    from privacygap.runjson import consent_from_json
+
+    for site in ("leaky", "hubspot-form", "close-grants"):
+        data = json.loads(json.dumps(to_jsonable(results[site])))
+        assert set(data) >= {"banner_found", "cmp", "reject_on_first_layer", "buttons", "phases", "screenshot"}
+        assert set(data["phases"]) == {"before_consent", "after_reject", "after_accept"}
+        assert set(data["phases"]["before_consent"]) >= {"cookies", "storage", "third_party_hosts"}
+        again = consent_from_json(data)
+        assert [f.fingerprint for f in web_findings(again)] == [f.fingerprint for f in web_findings(results[site])]

@@ -83,9 +83,17 @@ def test_request_guard_refuses_metadata_even_with_allow_private():
     from privacygap.crawl.browser import RequestGuard
 
     lenient, strict = RequestGuard(allow_private=True), RequestGuard(allow_private=False)
-    check = lambda guard, url: asyncio.run(guard.allowed(url))  # noqa: E731
+    check = lambda guard, url: asyncio.run(guard.allowed(url))
     assert check(lenient, "http://169.254.169.254/latest/meta-data/") is False
     assert check(lenient, "http://10.1.2.3/x.js") is True
     assert check(strict, "http://10.1.2.3/x.js") is False
     assert check(strict, "http://[::1]:8080/") is False
     assert check(strict, "data:text/plain,hello") is True
+
+
+def test_screenshot_written_as_png_file(visit, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shots")
+    result = visit("special/shadow.html", **{**FAST, "screenshot_dir": str(folder)})
+    assert result.screenshot and result.screenshot.startswith(str(folder)) and result.screenshot.endswith(".png")
+    with open(result.screenshot, "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -8,8 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from privacygap.crawl.banner import classify, contrast_ratio
-from privacygap.crawl.trackers import (is_third_party, load_cookie_database, load_trackers, registrable_domain,
-                                       update_cookie_database)
+from privacygap.crawl.trackers import (
+    is_third_party,
+    load_cookie_database,
+    load_trackers,
+    registrable_domain,
+    update_cookie_database,
+)
 
 OCD_SAMPLE = (
     "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,"
@@ -79,7 +84,7 @@ def test_update_cookie_database_downloads_and_validates(tmp_path):
     bodies = {"/ocd.csv": OCD_SAMPLE.encode(), "/bad.csv": b"name,value\nx,y\n"}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             body = bodies.get(self.path, b"")
             self.send_response(200 if self.path in bodies else 404)
             self.send_header("Content-Length", str(len(body)))

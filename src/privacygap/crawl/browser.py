@@ -297,6 +297,7 @@ async def _launch(options: BrowserOptions) -> tuple[Any, Any, dict[str, str]]:
         raise BrowserError(f"the browser could not start ({where}): {str(exc).splitlines()[0][:300]}",
                            hint=INSTALL_HINT) from exc
     import playwright as playwright_package
+
     from privacygap.crawl.consent import autoconsent_version
 
     info = {"name": "chromium", "path": path or playwright.chromium.executable_path, "version": browser.version,

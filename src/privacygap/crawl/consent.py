@@ -139,6 +139,6 @@ class AutoconsentSession:
         """Wait for autoconsent to finish its opt-out/opt-in; True when it succeeded."""
         try:
             await asyncio.wait_for(self._done_event.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         return bool(self.result)

@@ -32,11 +32,26 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from privacygap.crawl import banner as banner_mod
-from privacygap.crawl.banner import BannerReading, click_control, probe, read_first_layer
-from privacygap.crawl.browser import BrowserHandle, BrowserOptions, RequestGuard, check_start_url
+from privacygap.crawl.banner import (
+    BannerReading,
+    click_control,
+    probe,
+    read_first_layer,
+)
+from privacygap.crawl.browser import (
+    BrowserHandle,
+    BrowserOptions,
+    RequestGuard,
+    check_start_url,
+)
 from privacygap.crawl.consent import AutoconsentSession
 from privacygap.crawl.observe import Recorder, is_tracking_purpose
-from privacygap.crawl.trackers import default_cookie_database, host_of, load_trackers, registrable_domain
+from privacygap.crawl.trackers import (
+    default_cookie_database,
+    host_of,
+    load_trackers,
+    registrable_domain,
+)
 from privacygap.errors import BrowserError
 from privacygap.models import ConsentResult, PhaseObservation
 
@@ -55,7 +70,7 @@ HARDENING_SCRIPT = """
 })();
 """
 
-_SKIP_LINK = re.compile(r"\.(?:pdf|zip|gz|dmg|exe|jpe?g|png|gif|svg|webp|mp4|mp3|docx?|xlsx?|pptx?|ics|vcf)$", re.I)
+_SKIP_LINK = re.compile(r"\.(?:pdf|zip|gz|dmg|exe|jpe?g|png|gif|svg|webp|mp4|mp3|docx?|xlsx?|pptx?|ics|vcf)$", re.IGNORECASE)
 
 
 @dataclass
@@ -131,6 +146,19 @@ class SiteVisit:
             with contextlib.suppress(Exception):
                 await state.page.wait_for_load_state(load_state, timeout=cap * 1000)
 
+    async def _quiet(self, state: PhaseState, quiet: float = 1.0, cap: float = 4.0) -> None:
+        """Wait until the context made no request for ``quiet`` seconds (at most ``cap``).
+
+        After a click the consent manager loads the allowed scripts on its own schedule
+        (timers, callbacks); networkidle alone can return before they start.
+        """
+        started = time.monotonic()
+        while time.monotonic() - started < cap:
+            last = state.recorder.requests[-1].at if state.recorder.requests else started
+            if time.monotonic() - max(last, started) >= quiet:
+                return
+            await asyncio.sleep(0.2)
+
     async def _read_storage(self, state: PhaseState, timeout: float = 3.0) -> None:
         if state.page is None:
             return
@@ -152,7 +180,7 @@ class SiteVisit:
             return PhaseObservation(error=f"could not open a browser context: {type(exc).__name__}: {exc}"[:300])
         try:
             await asyncio.wait_for(body(state), self.options.phase_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             state.error = f"phase did not finish within {self.options.phase_timeout:.0f} s"
         except BrowserError as exc:
             state.error = exc.message
@@ -267,11 +295,10 @@ class SiteVisit:
         method = await self._answer_banner(state, "optOut") if self._banner_expected else None
         self.signals["reject_method"] = method
         self._record_autoconsent("after_reject", state.autoconsent)
-        await asyncio.sleep(0.3)
         state.hosts_since = state.recorder.mark()
         snapshot = state.recorder.fingerprints(await state.recorder.raw_cookies(state.context))
         # The page right after the click: give trackers a moment to react.
-        await self._settle(state, cap=1.5)
+        await self._quiet(state)
         pages = []
         snapshot = await self._page_record(state, pages, "after_click", state.page.url, state.hosts_since, snapshot)
         mark = state.recorder.mark()
@@ -309,8 +336,12 @@ class SiteVisit:
         return now
 
     async def _withdrawal_control(self, state: PhaseState) -> str | None:
-        for frame in [state.page.main_frame]:
-            result = await probe(frame, "withdraw")
+        # Consent managers fade their "change settings" icon in after the choice; one second
+        # more before concluding there is none (only where a banner exists at all).
+        for attempt in range(2 if self._banner_expected else 1):
+            if attempt:
+                await asyncio.sleep(1.0)
+            result = await probe(state.page.main_frame, "withdraw")
             for hit in result.get("hits", []):
                 if hit.get("selector") or banner_mod.is_withdrawal(hit.get("text", "")):
                     return hit.get("text") or hit.get("selector")
@@ -323,6 +354,8 @@ class SiteVisit:
         site = registrable_domain(self.site_host)
         current = {_strip(self.url), _strip(state.page.url)}
         chosen: list[str] = []
+        if self.options.subpages <= 0:
+            return chosen
         for link in result.get("links", []):
             href = link.get("href", "")
             parts = urlsplit(href)
@@ -343,8 +376,7 @@ class SiteVisit:
         method = await self._answer_banner(state, "optIn") if self._banner_expected else None
         self.signals["accept_method"] = method
         self._record_autoconsent("after_accept", state.autoconsent)
-        await asyncio.sleep(0.3)
-        await self._settle(state, cap=1.5)
+        await self._quiet(state)
         await self._read_storage(state)
         await self._collect_forms(state)
 
@@ -367,8 +399,7 @@ class SiteVisit:
                     await asyncio.wait_for(state.page.evaluate("window.scrollTo(0, document.body.scrollHeight)"), 3)
             elif not await click_control(reading.frame, control["id"]):
                 continue
-            await asyncio.sleep(0.3)
-            await self._settle(state, cap=1.0)
+            await self._quiet(state, quiet=0.8, cap=3.0)
             raw = await state.recorder.raw_cookies(state.context)
             now = state.recorder.fingerprints(raw)
             by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
@@ -410,6 +441,8 @@ class SiteVisit:
 
     async def run(self) -> ConsentResult:
         """All phases, then the result."""
+        # Cookie expiries are absolute; WEB010 compares them with stated lifetimes from here.
+        self.signals["visited_at"] = round(time.time(), 1)
         phases = {"before_consent": await self._run_phase("before_consent", self._before_consent)}
         phases["after_reject"] = await self._run_phase("after_reject", self._after_reject)
         phases["after_accept"] = await self._run_phase("after_accept", self._after_accept)

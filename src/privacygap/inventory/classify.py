@@ -294,8 +294,8 @@ def _vendor_signal(field: CrmField) -> tuple[str | None, str, bool]:
     personal = False
     special: str | None = None
     categories = flags.get("sensitiveDataCategories") or []
-    if isinstance(categories, str):
-        categories = [categories]
+    if not isinstance(categories, (list, tuple)):
+        categories = [categories]  # a single value (or a malformed export's number/object)
     for value in categories:
         texts.append(f"HubSpot sensitive data category {value}")
         personal = True

@@ -59,7 +59,10 @@ def guideline_from_dict(data: Any, path: str = "") -> Guideline:
         raise InputFileError(path, f"unknown section {unknown[0]!r}", location=unknown[0],
                              hint=f"sections: {', '.join(sorted(TOP_LEVEL))}")
     allowed: dict[str, tuple[str, ...]] = {}
-    for obj, keys in (data.get("allowed") or {}).items():
+    section = data.get("allowed") or {}
+    if not isinstance(section, Mapping):
+        raise InputFileError(path, "expected a table of object = [categories]", location="allowed")
+    for obj, keys in section.items():
         values = _strings(keys, path, f"allowed.{obj}")
         for i, key in enumerate(values):
             if not _known(key):
@@ -113,6 +116,8 @@ def load_guideline(path: str) -> Guideline:
         return guideline_from_dict(_yaml(text, path), path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise InputFileError(path, "TOML nests too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         if suffix == ".toml":
             message = str(exc)
@@ -133,6 +138,8 @@ def _yaml(text: str, path: str) -> Any:
                              location=f"line {mark.line + 1} column {mark.column + 1}" if mark else None) from None
     except yaml.YAMLError as exc:
         raise InputFileError(path, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputFileError(path, "YAML nests too deeply") from None
 
 
 def retention_for(guideline: Guideline, category: str) -> str | None:

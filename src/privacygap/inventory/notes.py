@@ -37,6 +37,7 @@ NEIGHBOURS = 2
 NEGATION_WINDOW = 3
 MAX_NOTES_BYTES = 1024 * 1024 * 1024  # notes exports are streamed; refuse beyond 1 GB
 MAX_NOTE_CHARS = 100_000  # a longer "note" is an attachment dump; only its start is scanned
+MAX_LINE_CHARS = 16 * 1024 * 1024  # one physical line of a streamed export (a 1 GB row of commas is 9 GB of cells)
 _RUN_SALT = secrets.token_hex(16)
 _WORD = re.compile(r"[^\W_]+(?:[-.'’][^\W_]+)*", re.UNICODE)
 _TAG = re.compile(r"<[^>]{0,500}>")
@@ -96,7 +97,8 @@ def lexicon() -> _Lexicon:
 def hash_record_id(record_id: str, salt: str | None = None) -> str:
     """``sha256:`` + 16 hex digits of the salted id (never the id in clear)."""
     salt = salt if salt is not None else os.environ.get("PRIVACYGAP_NOTE_SALT", _RUN_SALT)
-    return "sha256:" + hashlib.sha256(f"{salt}\x1f{record_id}".encode()).hexdigest()[:16]
+    # surrogatepass: an id decoded from a "\ud800" JSON escape must hash, not crash.
+    return "sha256:" + hashlib.sha256(f"{salt}\x1f{record_id}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -202,6 +204,19 @@ def _pick(names: list[str], wanted: tuple[str, ...]) -> int | None:
     return None
 
 
+def _bounded_lines(handle, path: Path) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is held in memory whole."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise InputFileError(str(path), f"line longer than {MAX_LINE_CHARS // (1024 * 1024)} MB", location=f"line {number}")
+        yield line
+
+
 def _csv_records(path: Path) -> Iterator[tuple[str, str]]:
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         sample = handle.read(4096)
@@ -210,11 +225,13 @@ def _csv_records(path: Path) -> Iterator[tuple[str, str]]:
             dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.reader(handle, dialect)
+        reader = csv.reader(_bounded_lines(handle, path), dialect)
         try:
             header = next(reader)
         except StopIteration:
             raise InputFileError(str(path), "empty notes file: no header row", location="line 1") from None
+        except csv.Error as exc:
+            raise InputFileError(str(path), f"invalid CSV header: {exc}", location="line 1") from None
         text_i = _pick(header, TEXT_COLUMNS)
         if text_i is None:
             raise InputFileError(str(path), "no text column in the notes export", location="line 1",
@@ -235,13 +252,17 @@ def _json_records(path: Path) -> Iterator[tuple[str, str]]:
 
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
+            for number, line in enumerate(_bounded_lines(handle, path), start=1):
                 if not line.strip():
                     continue
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputFileError(str(path), f"invalid JSON: {exc.msg}", location=f"line {number}") from None
+                except RecursionError:
+                    raise InputFileError(str(path), "JSON nests too deeply", location=f"line {number}") from None
+                except ValueError:  # an integer literal beyond Python's 4300-digit limit
+                    raise InputFileError(str(path), "invalid JSON: number too long", location=f"line {number}") from None
                 yield from _json_item(item, f"line{number}")
         return
     data = load_json(path)

@@ -172,6 +172,73 @@ def tracker_filed_essential(ctx: CheckContext, params: dict) -> Iterable[Hit]:
                       key=vendor.casefold())
 
 
+_UNIT_DAYS = {"minute": 1 / 1440, "minuten": 1 / 1440, "minutes": 1 / 1440, "stunde": 1 / 24, "stunden": 1 / 24,
+              "hour": 1 / 24, "hours": 1 / 24, "tag": 1, "tage": 1, "tagen": 1, "day": 1, "days": 1,
+              "woche": 7, "wochen": 7, "week": 7, "weeks": 7, "monat": 30.44, "monate": 30.44, "monaten": 30.44,
+              "month": 30.44, "months": 30.44, "jahr": 365.25, "jahre": 365.25, "jahren": 365.25, "year": 365.25,
+              "years": 365.25}
+_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNIT_DAYS, key=len, reverse=True)) +
+                       r")\b|\b(sitzung|session|browsersitzung)\b", re.IGNORECASE)
+
+
+def declared_lifetime(text: str, cookie: str, others: Iterable[str] = (), window: int = 120) -> float | None:
+    """Days the statement gives for a cookie (0 for "session"), from the text right after its name.
+
+    The search stops at a line or list break and at the next of ``others`` (other cookie
+    names), so one cookie's duration is not read for its neighbour.
+    """
+    match = re.search(r"(?<![\w-])" + re.escape(cookie.casefold()) + r"(?![\w-])", text)
+    if not match:
+        return None
+    following = text[match.end():match.end() + window]
+    stops = [m.start() for m in [re.search(r"[\n;•]", following)] if m]
+    for other in others:
+        if other.casefold() != cookie.casefold():
+            found = re.search(r"(?<![\w-])" + re.escape(other.casefold()) + r"(?![\w-])", following)
+            if found:
+                stops.append(found.start())
+    duration = _DURATION.search(following[:min(stops)] if stops else following)
+    if not duration:
+        return None
+    if duration.group(3):
+        return 0.0
+    return float(duration.group(1).replace(",", ".")) * _UNIT_DAYS[duration.group(2).lower()]
+
+
+def _lifetime_hits(consent: ConsentResult, text: str, params: dict) -> Iterable[Hit]:
+    visited = consent.signals.get("visited_at")
+    if not visited or not text:
+        return
+    tolerance = params.get("lifetime_tolerance", 0.5)
+    seen: set[str] = set()
+    names = {c.name for phase in consent.phases.values() for c in phase.cookies}
+    for phase_name, phase in consent.phases.items():
+        for cookie in phase.cookies:
+            if cookie.name in seen:
+                continue
+            declared = declared_lifetime(text, cookie.name, names)
+            if declared is None:
+                continue
+            seen.add(cookie.name)
+            actual = 0.0 if cookie.expires is None else max(0.0, (cookie.expires - visited) / 86400)
+            if declared == 0.0:
+                wrong = actual > 1
+            else:
+                wrong = actual > declared * (1 + tolerance) + 1 or actual < declared * (1 - tolerance) - 1
+            if wrong:
+                yield Hit(values={"vendor": cookie.vendor or cookie.domain, "items": cookie.name,
+                                  "purpose": cookie.purpose,
+                                  "detail_en": f"cookie {cookie.name}: declared {declared:.0f} days, "
+                                               f"set for {actual:.0f} days",
+                                  "detail_de": f"Cookie {cookie.name}: angegeben {declared:.0f} Tage, "
+                                               f"gesetzt für {actual:.0f} Tage"},
+                          evidence=(Evidence("cookie", {"name": cookie.name, "domain": cookie.domain,
+                                                        "vendor": cookie.vendor, "expires": cookie.expires,
+                                                        "declared_days": round(declared, 1),
+                                                        "actual_days": round(actual, 1), "phase": phase_name}),),
+                          key=f"lifetime:{cookie.name}", severity=Severity.LOW)
+
+
 def _named(names: Iterable[str], vendors: set[str], text: str) -> bool:
     for name in names:
         folded = name.casefold()
@@ -189,7 +256,8 @@ def observed_vendor_unnamed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     A vendor counts as named when the statement's vendor list or its text has its name or
     an alias. CRM vendors are reported with their tracking cookies. A statement that lists
     cookie names (it names at least one observed cookie) also gets a low hit per observed
-    tracking cookie it leaves out.
+    tracking cookie it leaves out, and per cookie whose stated lifetime differs from the
+    expiry the browser saw by more than ``lifetime_tolerance`` (needs ``signals.visited_at``).
     """
     consent, statement = ctx.consent, ctx.statement
     assert consent is not None and statement is not None
@@ -223,13 +291,17 @@ def observed_vendor_unnamed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
         names = [vendor, *((aliases.get(vendor) or {}).get("aliases") or ())]
         if not _named(names, known, text):
             crm = entry["purpose"] == "crm"
-            yield Hit(values={"vendor": vendor, "items": ", ".join(entry["items"][:8]), "purpose": entry["purpose"],
-                              "kind": "CRM tracking" if crm else entry["purpose"]},
+            items = ", ".join(entry["items"][:8])
+            yield Hit(values={"vendor": vendor, "items": items, "purpose": entry["purpose"],
+                              "detail_en": f"not named at all ({'CRM tracking' if crm else entry['purpose']}: {items})",
+                              "detail_de": f"gar nicht genannt ({'CRM-Tracking' if crm else entry['purpose']}: {items})"},
                       evidence=tuple(entry["evidence"][:10]), key=vendor.casefold())
         elif lists_cookies:
             for cookie in entry["cookies"]:
                 if not re.search(r"(?<![\w-])" + re.escape(cookie.casefold()) + r"(?![\w-])", text):
                     yield Hit(values={"vendor": vendor, "items": cookie, "purpose": entry["purpose"],
-                                      "kind": "cookie not listed"},
+                                      "detail_en": f"cookie {cookie} is missing from the cookie list",
+                                      "detail_de": f"Cookie {cookie} fehlt in der Cookie-Liste"},
                               evidence=tuple(e for e in entry["evidence"] if e.attrs.get("name") == cookie)[:2],
                               key=f"cookie:{cookie}", severity=Severity.LOW)
+    yield from _lifetime_hits(consent, text, params)

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from privacygap.errors import InputFileError
-from privacygap.inventory.base import Format, check_size, read_head, read_text
+from privacygap.inventory.base import HEAD_BYTES, Format, check_size, read_head, read_text
 from privacygap.models import CrmField
 
 NAME_COLUMNS = ("api_name", "field_name", "fieldname", "column_name", "qualifiedapiname", "logicalname", "internal_name",
@@ -34,9 +34,12 @@ def _norm(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
+SNIFF_CHARS = 4096  # csv.Sniffer's quote regex is quadratic in the line length: sniff the start only
+
+
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
     try:
-        return csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|")
+        return csv.Sniffer().sniff(sample.split("\n", 1)[0][:SNIFF_CHARS] + "\n", delimiters=",;\t|")
     except csv.Error:
         return csv.excel
 
@@ -46,7 +49,9 @@ def detect(path: Path, head: str) -> bool:
     if path.suffix.lower() in (".csv", ".tsv"):
         return True
     first = head.split("\n", 1)[0]
-    return bool(re.fullmatch(r"\s*[\w .\"'-]+([,;\t][\w .\"'-]+){2,}\s*", first))
+    # Possessive (*+, ++): the column class contains the space, so a plain version backtracks
+    # quadratically over a line of spaces (110 s for 60 KB of them).
+    return bool(re.fullmatch(r"\s*+[\w .\"'-]++(?:[,;\t][\w .\"'-]++){2,}+\s*", first))
 
 
 def _header(path: Path) -> tuple[list[str], csv.Dialect | type[csv.Dialect]]:
@@ -58,6 +63,10 @@ def _header(path: Path) -> tuple[list[str], csv.Dialect | type[csv.Dialect]]:
         raise InputFileError(str(path), "empty CSV file: no header row", location="line 1") from None
     except csv.Error as exc:
         raise InputFileError(str(path), f"invalid CSV header: {exc}", location="line 1") from None
+    if "\n" not in head and "\r" not in head and path.stat().st_size > HEAD_BYTES:
+        # Only the first 64 KB are read for the header: a longer row would silently lose columns.
+        raise InputFileError(str(path), f"header row longer than {HEAD_BYTES // 1024} KB ({len(header)}+ columns)",
+                             location="line 1", hint="export fewer columns, or a column list instead of the data")
     header = [h.strip().lstrip("\ufeff") for h in header]
     if not any(header):
         raise InputFileError(str(path), "empty CSV header row", location="line 1")

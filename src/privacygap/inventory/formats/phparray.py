@@ -41,13 +41,18 @@ class Call:
     args: list[Any] = field(default_factory=list)
 
 
+# An unterminated /* comment runs to the end of the file (as in PHP) and an unterminated
+# heredoc to the end (then refused): matching up to the end once, instead of failing and
+# retrying at every later "/*" or "<<<X", keeps the tokenizer linear on hostile input.
+# Strings repeat possessively (*+): a plain (?:a|b)* keeps a backtracking frame per
+# character, about 300 bytes each (a 5 MB string took 1.4 GB).
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
-  | (?P<comment>//[^\n]*|\#[^\n]*|/\*.*?\*/)
+  | (?P<comment>//[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z))
   | (?P<open_tag><\?php|<\?=?|\?>)
-  | (?P<sq>'(?:[^'\\]|\\.)*')
-  | (?P<dq>"(?:[^"\\]|\\.)*")
-  | (?P<heredoc><<<\s*['"]?(?P<hd>[A-Za-z_]\w*)['"]?\n.*?\n\s*(?P=hd)\b)
+  | (?P<sq>'(?:[^'\\]|\\.)*+')
+  | (?P<dq>"(?:[^"\\]|\\.)*+")
+  | (?P<heredoc><<<\s*['"]?(?P<hd>[A-Za-z_]\w*)['"]?\n.*?(?:\n\s*(?P=hd)\b|\Z))
   | (?P<num>0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
   | (?P<var>\$[A-Za-z_]\w*)
   | (?P<name>\\?[A-Za-z_][\w\\]*)
@@ -81,6 +86,8 @@ def tokenize(text: str) -> list[tuple[str, Any, int]]:
         elif kind == "dq":
             tokens.append(("str", _DQ_ESCAPE.sub(lambda m: _DQ_MAP.get(m.group(1), "\\" + m.group(1)), value[1:-1]), line))
         elif kind == "heredoc":
+            if not re.search(r"\n\s*" + re.escape(match.group("hd")) + r"\Z", value):
+                raise PhpSyntaxError("unterminated heredoc", line)
             body = value.split("\n", 1)[1].rsplit("\n", 1)[0]
             tokens.append(("str", body, line))
         elif kind == "num":
@@ -141,12 +148,14 @@ class _Parser:
         j, depth = 1, 0
         while True:
             kind, value, _ = self.peek(j)
-            if kind == "eof":
-                return False
+            if kind == "eof" or kind == "op" and value in (";", "{", "}"):
+                return False  # the statement ended: looking further would make parsing quadratic
             if kind == "op" and value == "[":
                 depth += 1
             elif kind == "op" and value == "]":
                 depth -= 1
+                if depth < 0:
+                    return False
             elif depth == 0:
                 return kind == "op" and value == "="
             j += 1
@@ -206,11 +215,13 @@ class _Parser:
                 return value
 
     def primary(self, depth: int) -> Any:
+        if depth > MAX_DEPTH:  # chains of unary operators and casts recurse here, not in expression()
+            raise PhpSyntaxError(f"expressions nest deeper than {MAX_DEPTH} levels", self.peek()[2])
         kind, value, line = self.take()
         if kind in ("str", "num"):
             return value
         if kind == "op" and value in ("-", "+", "!", "@", "~"):
-            operand = self.primary(depth)
+            operand = self.primary(depth + 1)
             if value == "-" and isinstance(operand, (int, float)):
                 return -operand
             return operand if value in ("+", "@") else Unknown(value)
@@ -219,7 +230,7 @@ class _Parser:
         if kind == "op" and value == "(":
             if self.peek()[0] == "name" and self.is_op(")", 1):  # a cast like (int)
                 self.take(); self.take()
-                return self.primary(depth)
+                return self.primary(depth + 1)
             inner = self.expression(depth + 1)
             self.expect(")")
             return inner

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from privacygap.errors import InputFileError
-from privacygap.inventory.base import Format, check_size, fail, load_json, options_of, require_dict, require_list, text_of
+from privacygap.inventory.base import (Format, check_size, fail, load_json, options_of, read_head, require_dict, require_list,
+                                      text_of)
 from privacygap.models import CrmField
 
 NS = "{http://soap.sforce.com/2006/04/metadata}"
@@ -73,12 +74,19 @@ def _parse_xml(path: Path):
     check_size(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
     try:
-        return etree.parse(str(path), parser).getroot()
+        tree = etree.parse(str(path), parser)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else exc.lineno
         raise InputFileError(str(path), f"invalid XML: {exc.msg}", location=f"line {line}") from None
     except OSError as exc:
         raise InputFileError(str(path), f"cannot read file: {exc}") from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        # Metadata API files never carry a DTD; entity declarations are how XML bombs and
+        # external-entity reads start, so refuse them instead of trusting the parser flags alone.
+        head = read_head(path)
+        line = head.count("\n", 0, max(0, head.find("<!DOCTYPE"))) + 1
+        raise InputFileError(str(path), "XML with a DOCTYPE (DTD or entity declarations) is refused", location=f"line {line}")
+    return tree.getroot()
 
 
 def _text(element, tag: str) -> str:

@@ -50,6 +50,8 @@ def read_url(url: str) -> list[CrmField]:
         engine = create_engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise InputFileError(shown, f"unsupported database URL: {type(exc).__name__}") from None
+    except ImportError as exc:  # the dialect exists but its driver (MySQLdb, psycopg2 …) is not installed
+        raise InputFileError(shown, f"the database driver is not installed: {exc.name or exc}") from None
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
         target = Path(url[len("sqlite:///"):])
         if not target.exists():
@@ -70,6 +72,9 @@ def read_url(url: str) -> list[CrmField]:
     except SQLAlchemyError as exc:
         # The driver's message may echo the URL; report the class and the masked URL only.
         message = str(getattr(exc, "orig", None) or type(exc).__name__).replace(url, shown)
+        password = getattr(engine.url, "password", None)
+        if password:
+            message = message.replace(str(password), "***")
         raise InputFileError(shown, f"cannot read the database schema: {message.splitlines()[0][:200]}") from None
     finally:
         engine.dispose()

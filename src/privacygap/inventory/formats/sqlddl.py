@@ -15,8 +15,10 @@ from privacygap.inventory.base import Format, read_text
 from privacygap.models import CrmField
 
 _CREATE = re.compile(r"\bcreate\s+(?:(?:global\s+|local\s+)?(?:temporary|temp|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?"
-                     r"(?P<name>(?:[`\"\[]?[\w$-]+[`\"\]]?\s*\.\s*)*[`\"\[]?[\w$-]+[`\"\]]?)\s*\(", re.I)
-_COMMENT_ON = re.compile(r"\bcomment\s+on\s+column\s+(?P<target>[\w.\"`]+)\s+is\s+'(?P<text>(?:[^']|'')*)'", re.I)
+                     r"(?P<name>(?:[`\"\[]?[\w$-]+[`\"\]]?\s*\.\s*)*+[`\"\[]?[\w$-]+[`\"\]]?)\s*\(", re.I)
+_COMMENT_ON = re.compile(r"\bcomment\s+on\s+column\s+(?P<target>[\w.\"`]+)\s+is\s+'(?P<text>(?:[^']|'')*+)'", re.I)
+# The group repeats above and below are possessive (*+): a plain (?:a|b)* keeps a backtracking
+# frame per repetition, and a hostile 10 MB name or comment then needs gigabytes.
 _CONSTRAINT = re.compile(r"^\s*(constraint\b|primary\s+key\b|foreign\s+key\b|unique\s*(key|index)?\s*[\w`\"]*\s*\(|check\s*\(|"
                          r"(fulltext|spatial)?\s*(index|key)\s*[\w`\"]*\s*\(|exclude\b|period\s+for\b)", re.I)
 _TYPE_END = re.compile(r"\b(not\s+null|null|default|primary|references|unique|check|generated|constraint|collate|comment|"
@@ -28,7 +30,9 @@ def _strip_comments(sql: str) -> str:
     def blank(match: re.Match) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
-    return re.sub(r"--[^\n]*|/\*.*?\*/", blank, sql, flags=re.S)
+    # An unterminated /* runs to the end (matched once): failing and retrying at every later
+    # "/*" would make a hostile file quadratic.
+    return re.sub(r"--[^\n]*|/\*.*?(?:\*/|\Z)", blank, sql, flags=re.S)
 
 
 def _unquote(name: str) -> str:
@@ -101,7 +105,7 @@ def read(path: Path) -> list[CrmField]:
             rest = " ".join(column_match.group(2).split())
             end = _TYPE_END.search(rest)
             column_type = (rest[:end.start()] if end else rest).strip()
-            inline = re.search(r"\bcomment\s+'((?:[^']|'')*)'", rest, re.I)
+            inline = re.search(r"\bcomment\s+'((?:[^']|'')*+)'", rest, re.I)
             description = inline.group(1).replace("''", "'") if inline else comments.get((table, name), "")
             fields.append(CrmField(object=table, name=name, type=column_type, description=description,
                                    required=bool(re.search(r"\bnot\s+null\b", rest, re.I)) and "default" not in rest.lower()
