@@ -405,7 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except PrivacyGapError as exc:
         # Plain write: a path in the message must never be wrapped across lines.
-        sys.stderr.write(f"privacygap: error: {exc}\n")
+        from privacygap.output.sanitize import printable
+
+        sys.stderr.write(f"privacygap: error: {printable(str(exc))}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         _stderr_console().print("privacygap: interrupted", markup=False)

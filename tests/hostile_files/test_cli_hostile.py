@@ -106,9 +106,6 @@ def test_cli_refuses_a_100_mb_notes_row_in_bounded_memory(tmp_path):
     assert result.peak_rss_mb < BASELINE_RSS_MB, result.peak_rss_mb  # was about 900 MB before the line limit
 
 
-@pytest.mark.xfail(strict=True, reason="known issue, output layer (not an importer): the text renderers print control "
-                                       "characters from field names and labels, so a hostile export can send terminal "
-                                       "escape sequences; remove this marker when output/inventory.py escapes them")
 def test_terminal_escape_sequences_in_field_names_are_not_printed_raw(tmp_path):
     """An ESC in a field name or label must not reach the terminal as an escape sequence (JSON output escapes it already)."""
     (tmp_path / "hubspot-contacts-properties.json").write_text(

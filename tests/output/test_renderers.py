@@ -88,3 +88,16 @@ def test_text_markdown_sarif_and_json():
     assert results[0]["partialFingerprints"]["privacygap/v1"] == "sha256:1111111111111111"
     assert results[0]["locations"][0]["logicalLocations"] == [{"name": "contact.gesundheit", "kind": "member"}]
     assert json.loads(render(run, "json")) == run
+
+
+def test_control_characters_never_reach_any_output():
+    run = sample_run()
+    run["findings"][1]["message"] = "Feld x\x1b[31mRED\x1b]0;title\x07 und \x9b2J"
+    run["inventory"]["fields"][0]["label"] = "L\x1b[2J"
+    for fmt in ("text", "markdown", "html"):
+        rendered = render(run, fmt, lang="de")
+        assert "\x1b" not in rendered and "\x07" not in rendered and "\x9b" not in rendered, fmt
+        assert "\\x1b[31mRED" in rendered.replace("\\\\", "\\").replace("\\[", "["), fmt
+    from privacygap.output.inventory import render_inventory_text
+
+    assert "\x1b" not in render_inventory_text(run["inventory"])

@@ -16,6 +16,7 @@ import jinja2
 
 from privacygap import taxonomy
 from privacygap.output.i18n import t
+from privacygap.output.sanitize import printable
 from privacygap.output.view import PHASES, build_view
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -40,6 +41,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,  # every printed value loses its control characters before escaping
     )
     env.filters["safe_url"] = safe_url
     env.filters["category_name"] = lambda key, lang: taxonomy.name(key, lang) if key else ""

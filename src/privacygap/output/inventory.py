@@ -7,10 +7,16 @@ from collections import Counter
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _rich_escape
 from rich.table import Table
 
 from privacygap import taxonomy
+from privacygap.output.sanitize import printable
+
+
+def escape(text: str) -> str:
+    """Markup-escape a foreign string and neutralise its control characters."""
+    return _rich_escape(printable(str(text)))
 
 
 def render_inventory_text(inventory: dict[str, Any], *, lang: str = "en", width: int = 120) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from privacygap.output.i18n import t
+from privacygap.output.sanitize import printable
 from privacygap.output.view import SEVERITY_ORDER, build_view
 
 
 def _md(text: Any) -> str:
     """Escape characters that Markdown (and HTML inside Markdown) would interpret."""
-    value = str(text if text is not None else "")
+    value = printable(str(text if text is not None else ""))
     for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#"):
         value = value.replace(char, "\\" + char)
     return value.replace("\n", " ")

@@ -6,11 +6,17 @@ import io
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _rich_escape
 from rich.table import Table
 
 from privacygap.output.i18n import t
+from privacygap.output.sanitize import printable
 from privacygap.output.view import SEVERITY_ORDER, build_view
+
+def escape(text: str) -> str:
+    """Markup-escape a foreign string and neutralise its control characters."""
+    return _rich_escape(printable(str(text)))
+
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim", "red": "bold white on red",
          "amber": "bold black on yellow", "green": "bold white on green"}
