@@ -432,3 +432,19 @@ def test_csv_sniffer_of_a_line_of_spaces_is_linear(tmp_path):
     path.write_text("email,first name,last_name" + " " * 60_000 + "!\n", encoding="utf-8")
     error = _refused(path)
     assert error.problem == "unknown CRM export format"
+
+
+def test_more_fields_than_the_cap_are_refused(tmp_path):
+    """A file listing more than MAX_FIELDS fields is refused with the count, not classified for minutes."""
+    import json
+
+    from privacygap.errors import InputFileError
+    from privacygap.inventory.base import MAX_FIELDS
+    from privacygap.inventory.load import load_inventory
+
+    path = tmp_path / "hubspot-contacts-properties.json"
+    path.write_text(json.dumps({"results": [{"name": f"f{i}", "label": "x", "type": "string", "fieldType": "text",
+                                             "groupName": "g"} for i in range(MAX_FIELDS + 1)]}), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        load_inventory([str(path)])
+    assert str(path) in str(caught.value) and "100,001 fields" in str(caught.value)

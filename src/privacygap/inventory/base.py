@@ -5,6 +5,7 @@ Every importer reads *field metadata only*. Limits (documented in docs/crm-inven
 * a file may be at most :data:`MAX_BYTES` (50 MB); bigger files are refused before parsing;
 * JSON/YAML/XML documents may nest at most :data:`MAX_DEPTH` levels; deeper input is refused
   (it is never a real export and would cost recursion);
+* a file may describe at most :data:`MAX_FIELDS` fields (a file built to exhaust the classifier is refused);
 * YAML whose aliases expand to more than :data:`MAX_YAML_VALUES` values is refused (alias bombs);
 * strings with unpaired surrogate escapes (``"\\ud800"``) are refused: no UTF-8 report could hold them;
 * errors are :class:`~privacygap.errors.InputFileError` naming the file and the place
@@ -25,6 +26,7 @@ from privacygap.models import CrmField
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_FIELDS = 100_000  # fields per file; real exports have hundreds to tens of thousands
 MAX_YAML_VALUES = 1_000_000  # values after expanding YAML aliases (a Fides dataset has a few thousand)
 HEAD_BYTES = 64 * 1024
 

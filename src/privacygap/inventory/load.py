@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from privacygap.errors import InputFileError, UsageError
-from privacygap.inventory.base import Format, check_size, load_json, read_head, walk_files
+from privacygap.inventory.base import MAX_FIELDS, Format, check_size, load_json, read_head, walk_files
 from privacygap.inventory.classify import classify_fields
 from privacygap.inventory.formats import (csvfile, dynamics, espocrm, fides, hubspot, jsonschema, odoo, pipedrive,
                                           salesforce, sqlddl, sqldb, sugar, zoho)
@@ -115,6 +115,9 @@ def read_source(target: str, *, crm_format: str | None = None) -> list[tuple[Inv
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         # Any other shape problem: name the file and format, never a traceback.
         raise InputFileError(target, f"cannot read as {fmt.name}: {type(exc).__name__}: {str(exc)[:200]}") from None
+    if len(fields) > MAX_FIELDS:
+        raise InputFileError(target, f"describes {len(fields):,} fields, more than the limit of {MAX_FIELDS:,}",
+                             hint="split the export per object, or check that this is a field list and not data")
     return [(InventorySource(target, fmt.name, _vendor(fmt, path, fields)), fields)]
 
 
