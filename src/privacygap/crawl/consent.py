@@ -55,6 +55,7 @@ class AutoconsentSession:
     errors: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     duration: float | None = None
+    popup_frame: Any = None
     _popup_event: asyncio.Event = field(default_factory=asyncio.Event)
     _done_event: asyncio.Event = field(default_factory=asyncio.Event)
     _nothing_event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -67,7 +68,10 @@ class AutoconsentSession:
     def _config(self) -> dict:
         return {
             "enabled": True,
-            "autoAction": self.action,
+            # We send opt-out/opt-in ourselves once the page has settled (see run_action):
+            # clicking the moment the popup appears can beat the CMP's own initialisation
+            # (tarteaucitron then records the choice but never starts the services).
+            "autoAction": None,
             "disabledCmps": [],
             # No pre-hiding and no cosmetic hiding: the visitor must see what a person sees,
             # and a banner that is only hidden has not been answered.
@@ -104,6 +108,7 @@ class AutoconsentSession:
         elif kind == "cmpDetected":
             self.cmp = self.cmp or message.get("cmp")
         elif kind == "popupFound":
+            self.popup_frame = frame
             self.popup = message.get("cmp")
             self.cmp = self.popup
             self._popup_event.set()
@@ -134,6 +139,13 @@ class AutoconsentSession:
             for waiter in waiters:
                 waiter.cancel()
         return self._popup_event.is_set()
+
+    async def run_action(self, popup_timeout: float, done_timeout: float) -> bool:
+        """Wait for the popup, then ask autoconsent for ``action``; True when it succeeded."""
+        if self.action is None or not await self.wait_popup(popup_timeout):
+            return False
+        await self._reply(self.popup_frame, {"type": self.action})
+        return await self.wait_done(done_timeout)
 
     async def wait_done(self, timeout: float) -> bool:
         """Wait for autoconsent to finish its opt-out/opt-in; True when it succeeded."""

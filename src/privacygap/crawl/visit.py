@@ -264,10 +264,9 @@ class SiteVisit:
     async def _answer_banner(self, state: PhaseState, action: str) -> str | None:
         """Opt out or in: autoconsent first, else our own click. Returns how it was done."""
         session = state.autoconsent
-        if session is not None:
-            if await session.wait_popup(self.options.consent_wait) and \
-                    await session.wait_done(self.options.consent_done_wait):
-                return "autoconsent"
+        if session is not None and await session.run_action(self.options.consent_wait,
+                                                            self.options.consent_done_wait):
+            return "autoconsent"
         reading = await read_first_layer(state.page)
         if reading is None:
             return None

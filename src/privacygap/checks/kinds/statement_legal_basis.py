@@ -53,12 +53,33 @@ def statement_legitimate_interest_unnamed(ctx: CheckContext, params: dict) -> It
             "element": "legitimate_interest_named", "present": False}),), key="legitimate_interest_named")
 
 
+def _generic_only_sections(statement) -> Iterable[Hit]:
+    """Sections whose only retention wording is generic, although other sections give periods.
+
+    A statement that names "7 days" for log files but "as long as necessary" for the
+    contact form still leaves the contact-form data without a period (WP260 Annex).
+    """
+    with_period = {q.get("section") for q in statement.signals.get("retention_periods") or ()}
+    seen: set[str] = set()
+    for quote in statement.signals.get("retention_generic_quotes") or ():
+        section = quote.get("section") or ""
+        if section in with_period or section in seen:
+            continue
+        seen.add(section)
+        yield Hit(values={"problem_de": f"nennt im Abschnitt „{section}“ nur eine allgemeine Formel",
+                          "problem_en": f"only uses generic wording in the section '{section}'"},
+                  evidence=(Evidence("quote", {"text": quote.get("text"), "section": section or None}),),
+                  key=f"retention:{section}")
+
+
 @kind("statement_retention_missing")
 def statement_retention_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     """One hit when no period or end event is given; the message says whether only generic phrases exist."""
     assert ctx.statement is not None
     statement = ctx.statement
     if statement.elements.get("retention"):
+        if params.get("per_section", True):
+            yield from _generic_only_sections(statement)
         return
     generic = list(statement.signals.get("retention_generic_quotes") or ())
     if generic:
