@@ -48,13 +48,19 @@ def format_message(template: str, values: Mapping[str, Any]) -> str:
     return string.Formatter().vformat(template, (), _Placeholders(values))
 
 
+def _is_localised(value: Any) -> bool:
+    return isinstance(value, Mapping) and "de" in value and "en" in value
+
+
 def make_finding(spec: CheckSpec, hit: Hit, ctx: CheckContext, lang: str) -> Finding:
     """Turn a kind's hit into a finding of ``spec``."""
-    values: dict[str, Any] = dict(hit.values)
+    language = lang if lang in ("de", "en") else "en"
+    # A value given in both languages ({"de": …, "en": …}) is shown in the report's language.
+    values: dict[str, Any] = {key: value[language] if _is_localised(value) else value
+                              for key, value in hit.values.items()}
     if hit.category:
         values.setdefault("category", hit.category)
         values.setdefault("category_name", taxonomy.name(hit.category, lang))
-    language = lang if lang in ("de", "en") else "en"
     return Finding(
         check_id=spec.id,
         slug=spec.slug,

@@ -74,6 +74,11 @@ class Hit:
     confidence: Confidence | None = None
 
 
+def localised(de: str, en: str) -> dict[str, str]:
+    """A message value in both languages; the engine shows the report's language."""
+    return {"de": de, "en": en}
+
+
 KindFunction = Callable[[CheckContext, dict], Iterable[Hit]]
 _KINDS: dict[str, KindFunction] = {}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from privacygap.checks.kinds import CheckContext, Hit, kind
+from privacygap.checks.kinds import CheckContext, Hit, kind, localised
 from privacygap.models import BannerButton, ConsentResult, Evidence
 
 
@@ -53,32 +53,44 @@ def _area(button: BannerButton) -> float | None:
 
 @kind("reject_not_equivalent")
 def reject_not_equivalent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
-    """WEB003: the first-layer reject is a link where accept is a button, smaller, fainter or low-contrast."""
+    """WEB003: the reject is a link where accept is a button, smaller, fainter, low-contrast or more clicks away."""
     consent = ctx.consent
     assert consent is not None
-    accept, reject = _first_layer(consent, "accept"), _first_layer(consent, "reject")
+    accept = _first_layer(consent, "accept")
+    # A reject that exists only on a deeper layer is compared too: it is the unequal one
+    # (more clicks, usually smaller), which WEB002 alone does not describe.
+    reject = sorted((b for b in consent.buttons if b.role == "reject"), key=lambda b: b.layer)
     if not consent.banner_found or not accept or not reject:
         return
     a, r = accept[0], reject[0]
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []  # (German, English)
+    if r.layer > a.layer and not (consent.signals.get("clicks") or {}).get("reject"):
+        reasons.append((f"Ablehnen erst auf Ebene {r.layer} ({r.layer} Klicks), Zustimmen auf Ebene {a.layer} (1 Klick)",
+                        f"reject only on layer {r.layer} ({r.layer} clicks) vs accept on layer {a.layer} (1 click)"))
     if r.element == "link" and a.element == "button":
-        reasons.append("reject is a text link, accept a button")
+        reasons.append(("Ablehnen ist ein Textlink, Zustimmen eine Schaltfläche", "reject is a text link, accept a button"))
     area_a, area_r = _area(a), _area(r)
     if area_a and area_r is not None and area_r < area_a * params.get("min_area_ratio", 0.5):
-        reasons.append(f"reject is {area_r / area_a:.0%} of the accept button's size")
+        reasons.append((f"Ablehnen hat {area_r / area_a:.0%} der Fläche von Zustimmen",
+                        f"reject is {area_r / area_a:.0%} of the accept button's size"))
     if a.font_size and r.font_size and r.font_size < a.font_size * params.get("min_font_ratio", 0.8):
-        reasons.append(f"reject text {r.font_size:g}px vs accept {a.font_size:g}px")
+        reasons.append((f"Schrift {r.font_size:g} px statt {a.font_size:g} px",
+                        f"reject text {r.font_size:g}px vs accept {a.font_size:g}px"))
     min_contrast = params.get("min_contrast", 4.5)
     if r.contrast is not None and r.contrast < min_contrast:
-        reasons.append(f"reject contrast {r.contrast:g}:1 is below {min_contrast:g}:1")
+        reasons.append((f"Kontrast {r.contrast:g}:1 unter {min_contrast:g}:1",
+                        f"reject contrast {r.contrast:g}:1 is below {min_contrast:g}:1"))
     elif r.contrast is not None and a.contrast and r.contrast < a.contrast * params.get("min_contrast_ratio", 0.5):
-        reasons.append(f"reject contrast {r.contrast:g}:1 vs accept {a.contrast:g}:1")
+        reasons.append((f"Kontrast {r.contrast:g}:1 statt {a.contrast:g}:1",
+                        f"reject contrast {r.contrast:g}:1 vs accept {a.contrast:g}:1"))
     clicks = consent.signals.get("clicks") or {}
     if clicks.get("reject") and clicks.get("accept") and clicks["reject"] > clicks["accept"]:
-        reasons.append(f"{clicks['reject']} clicks to reject vs {clicks['accept']} to accept")
+        reasons.append((f"{clicks['reject']} Klicks zum Ablehnen, {clicks['accept']} zum Zustimmen",
+                        f"{clicks['reject']} clicks to reject vs {clicks['accept']} to accept"))
     if not reasons:
         return
-    yield Hit(values={"reject": r.text, "accept": a.text, "reasons": "; ".join(reasons)},
+    yield Hit(values={"reject": r.text, "accept": a.text,
+                      "reasons": localised("; ".join(de for de, _ in reasons), "; ".join(en for _, en in reasons))},
               evidence=(button_evidence(r), button_evidence(a)) + _screenshot(consent), key="reject")
 
 
