@@ -101,3 +101,15 @@ def test_control_characters_never_reach_any_output():
     from privacygap.output.inventory import render_inventory_text
 
     assert "\x1b" not in render_inventory_text(run["inventory"])
+
+
+def test_field_reasons_in_german():
+    from privacygap.output.view import reason_text
+
+    assert reason_text("label 'Hobbys' → private interests", "user.demographic.interests", "de") == \
+        "Bezeichnung „Hobbys“ → private Interessen, Hobbys, Sport, Vereine"
+    assert reason_text("HubSpot standard field 'hubspotscore' → scoring", "user.behavior.scoring", "de").startswith(
+        "HubSpot-Standardfeld „hubspotscore“ → Bewertung")
+    assert reason_text("label 'Hobbys' → private interests", "user.demographic.interests", "en") == \
+        "label 'Hobbys' → private interests"
+    assert reason_text("vendor flag xyz", None, "de") == "vendor flag xyz"

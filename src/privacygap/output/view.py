@@ -7,6 +7,7 @@ things to do and the category matrix are the same in every format.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,28 @@ class ReportView:
     screenshot: str | None
     consent: dict[str, Any] | None
     errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+_REASON = re.compile(r"^(?P<where>name|label|description|option|type|[\w .-]+ standard field) '(?P<text>.*?)' → (?P<what>[^;]+)(?P<rest>;.*)?$")
+_WHERE_DE = {"name": "Feldname", "label": "Bezeichnung", "description": "Beschreibung", "option": "Auswahlwert",
+             "type": "Feldtyp"}
+
+
+def reason_text(reason: str | None, category: str | None, lang: str) -> str:
+    """The classifier's reason in the report's language.
+
+    Reasons arrive in English ("label 'Hobbys' → private interests"); for German the
+    usual shapes are rewritten with the German category name, others stay as they are.
+    """
+    if not reason or lang != "de":
+        return reason or ""
+    match = _REASON.match(reason)
+    if not match:
+        return reason
+    where = match["where"]
+    where_de = _WHERE_DE.get(where) or where.replace(" standard field", "-Standardfeld")
+    what = taxonomy.name(category, "de") if category else match["what"]
+    return f"{where_de} „{match['text']}“ → {what}"
 
 
 def finding_anchor(finding: dict[str, Any]) -> str:
