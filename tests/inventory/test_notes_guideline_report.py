@@ -24,8 +24,9 @@ def _one(text: str):
 
 def test_german_private_life_and_health():
     (hit,) = _one("Herr Keller wird bald Vater, Angebot nachfassen im März.")
-    assert hit.categories == ("user.demographic.family",)
-    assert hit.kinds == ("private_life",)
+    # A coming child also reveals a pregnancy (the partner's health data, Art. 9): special first.
+    assert hit.categories == ("user.health_and_medical", "user.demographic.family")
+    assert hit.kinds == ("special_category", "private_life")
     assert hit.snippet == "███ wird bald Vater ███ nachfassen"
     (hit,) = _one("Kunde plant Hauskauf und spielt Golf im Club.")
     assert set(hit.categories) == {"user.financial.economic_situation", "user.demographic.interests"}

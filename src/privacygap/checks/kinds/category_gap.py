@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from privacygap import taxonomy
-from privacygap.checks.kinds import CheckContext, Hit, kind
+from privacygap.checks.kinds import CheckContext, Hit, kind, localised
 from privacygap.models import Confidence, CrmField, Evidence, Inventory, NoteHit
 
 
@@ -18,6 +18,23 @@ def field_evidence(field: CrmField) -> Evidence:
 def note_evidence(note: NoteHit) -> Evidence:
     """Evidence naming a note by its hashed record id and redacted snippet."""
     return Evidence("crm_note", {"record": note.record, "snippet": note.snippet})
+
+
+def notes_phrase(count: int) -> dict[str, str]:
+    """'1 Notiz' / '3 Notizen' and '1 note' / '3 notes' as a message value."""
+    return localised(f"{count} Notiz" if count == 1 else f"{count} Notizen",
+                     f"{count} note" if count == 1 else f"{count} notes")
+
+
+def holders(names: list[str], notes: int) -> dict[str, str]:
+    """The fields (by label or path) and the number of notes that hold a category, for a message.
+
+    Notes have no label worth showing, so they are counted instead of listed one by one.
+    """
+    if not notes:
+        return localised(", ".join(names), ", ".join(names))
+    counted = notes_phrase(notes)
+    return localised(", ".join([*names, counted["de"]]), ", ".join([*names, counted["en"]]))
 
 
 def _min_confidence(params: dict) -> int:
@@ -54,8 +71,11 @@ def category_undisclosed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     for category, evidence in sorted(stored_evidence(ctx.inventory, params).items()):
         if taxonomy.covering(declared, category):
             continue
-        names = ", ".join(e.attrs.get("label") or e.attrs.get("name") or "note" for e in evidence[:5])
-        yield Hit(category=category, values={"fields": names, "count": len(evidence)},
+        shown = evidence[:5]
+        names = [e.attrs.get("label") or e.attrs.get("name") for e in shown if e.kind == "crm_field"]
+        yield Hit(category=category,
+                  values={"fields": holders([n for n in names if n], sum(e.kind == "crm_note" for e in shown)),
+                          "count": len(evidence)},
                   evidence=tuple(evidence[:10]), key=category)
 
 
@@ -82,7 +102,7 @@ def denied_category_stored(ctx: CheckContext, params: dict) -> Iterable[Hit]:
                 continue
             quote = [Evidence("quote", {"text": q.text, "section": q.section or None}) for q in claim.quotes[:1]]
             yield Hit(category=category,
-                      values={"denied": taxonomy.name(claim.category, ctx.statement.language),
+                      values={"denied": localised(taxonomy.name(claim.category, "de"), taxonomy.name(claim.category, "en")),
                               "quote": claim.quotes[0].text if claim.quotes else ""},
                       evidence=tuple(evidence[:5]) + tuple(quote), key=category)
 

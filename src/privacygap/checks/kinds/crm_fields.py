@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 
 from privacygap import taxonomy
-from privacygap.checks.kinds import CheckContext, Hit, kind
-from privacygap.checks.kinds.category_gap import field_evidence
+from privacygap.checks.kinds import CheckContext, Hit, kind, localised
+from privacygap.checks.kinds.category_gap import field_evidence, holders
 from privacygap.models import Confidence, CrmField
 
 NOTES = "user.content.notes"
@@ -22,6 +22,15 @@ def _words(field: CrmField) -> str:
     text = f"{field.name} {field.label}"
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
     return " " + re.sub(r"[^a-z0-9äöüß]+", " ", text.lower()) + " "
+
+
+# What a free-text field lacks, completing "fehlt: …" / "missing: …".
+GOVERNANCE = {
+    "rules": ("Regeln für Freitext", "free-text rules"),
+    "retention": ("Löschfrist", "retention period"),
+    "listing": ("Eintrag in der Richtlinie", "listing in the guideline"),
+    "guideline": ("interne Richtlinie", "internal guideline"),
+}
 
 
 @kind("free_text_undocumented")
@@ -49,7 +58,8 @@ def free_text_undocumented(ctx: CheckContext, params: dict) -> Iterable[Hit]:
         else:
             missing = ["guideline"]
         yield Hit(category=field.category, values={"field": field.path, "label": field.label or field.name,
-                                                   "missing": ", ".join(missing)},
+                                                   "missing": localised(", ".join(GOVERNANCE[m][0] for m in missing),
+                                                                        ", ".join(GOVERNANCE[m][1] for m in missing))},
                   evidence=(field_evidence(field),), key=field.path)
 
 
@@ -67,7 +77,7 @@ def retention_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     if not stored:
         return
     if ctx.guideline is None:
-        yield Hit(values={"category_name": "all categories", "count": len(stored)},
+        yield Hit(values={"category_name": localised("alle Kategorien", "all categories"), "count": len(stored)},
                   evidence=tuple(field_evidence(f[0]) for f in list(stored.values())[:5]), key="no-retention-rules")
         return
     for category, fields in sorted(stored.items()):
@@ -112,9 +122,11 @@ def third_party_source_untracked(ctx: CheckContext, params: dict) -> Iterable[Hi
     notices = [f for f in ctx.inventory.fields if any(w in _words(f) for w in NOTICE_WORDS)]
     names = ", ".join(f.label or f.name for f in indicators[:3])
     if not sources:
-        yield Hit(values={"missing": "a source field", "fields": names}, evidence=evidence, key="source-field")
+        yield Hit(values={"missing": localised("ein Feld für die Herkunft der Daten", "a source field"), "fields": names},
+                  evidence=evidence, key="source-field")
     if not notices:
-        yield Hit(values={"missing": "a field recording when the Art. 14 notice was sent", "fields": names},
+        yield Hit(values={"missing": localised("ein Feld, das festhält, wann nach Art. 14 DSGVO informiert wurde",
+                                               "a field recording when the Art. 14 notice was sent"), "fields": names},
                   evidence=evidence, key="art14-notice")
 
 
@@ -208,5 +220,7 @@ def category_not_allowed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
 
     for category, items in sorted(found.items()):
         evidence = tuple(field_evidence(i) if isinstance(i, CrmField) else note_evidence(i) for i in items[:10])
-        names = ", ".join(i.path if isinstance(i, CrmField) else "note" for i in items[:5])
+        shown = items[:5]
+        names = holders([i.path for i in shown if isinstance(i, CrmField)],
+                        sum(not isinstance(i, CrmField) for i in shown))
         yield Hit(category=category, values={"fields": names, "count": len(items)}, evidence=evidence, key=category)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from privacygap import taxonomy
 from privacygap.checks.kinds import CheckContext, Hit, kind
-from privacygap.checks.kinds.category_gap import note_evidence
+from privacygap.checks.kinds.category_gap import note_evidence, notes_phrase
 
 
 @kind("note_content")
@@ -35,5 +35,6 @@ def note_content(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             by_category.setdefault(category, []).append(note)
     for category, notes in sorted(by_category.items()):
         yield Hit(category=category,
-                  values={"count": len(notes), "snippet": notes[0].snippet, "scanned": ctx.inventory.notes_scanned},
+                  values={"count": len(notes), "notes": notes_phrase(len(notes)), "snippet": notes[0].snippet,
+                          "scanned": ctx.inventory.notes_scanned},
                   evidence=tuple(note_evidence(n) for n in notes[:10]), key=category)

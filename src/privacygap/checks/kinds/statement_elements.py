@@ -57,7 +57,7 @@ def statement_dpo_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     required = isinstance(employees, (int, float)) and employees >= threshold
     if not appointed and not required:
         return
-    why_de = "ein DSB ist benannt" if appointed else f"{employees} Beschäftigte verarbeiten Daten (ab {threshold} Pflicht)"
+    why_de = "ein DSB benannt ist" if appointed else f"{employees} Beschäftigte Daten verarbeiten (Pflicht ab {threshold})"
     why_en = "a DPO is appointed" if appointed else f"{employees} staff process data (required from {threshold})"
     evidence = [Evidence("fact", {"name": "dpo_appointed" if appointed else "employees",
                                   "value": appointed if appointed else employees})]

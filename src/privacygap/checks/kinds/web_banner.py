@@ -25,6 +25,17 @@ def _first_layer(consent: ConsentResult, role: str) -> list[BannerButton]:
     return [b for b in consent.buttons if b.layer == 1 and b.role == role]
 
 
+def _de(number: float) -> str:
+    """A measurement in German notation (decimal comma: 12,8 px, 1,67:1)."""
+    return f"{number:g}".replace(".", ",")
+
+
+def _clicks(count: int, lang: str) -> str:
+    if lang == "de":
+        return f"{count} Klick" if count == 1 else f"{count} Klicks"
+    return f"{count} click" if count == 1 else f"{count} clicks"
+
+
 def _screenshot(consent: ConsentResult) -> tuple[Evidence, ...]:
     return (Evidence("screenshot", {"file": consent.screenshot}),) if consent.screenshot else ()
 
@@ -65,28 +76,28 @@ def reject_not_equivalent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     a, r = accept[0], reject[0]
     reasons: list[tuple[str, str]] = []  # (German, English)
     if r.layer > a.layer and not (consent.signals.get("clicks") or {}).get("reject"):
-        reasons.append((f"Ablehnen erst auf Ebene {r.layer} ({r.layer} Klicks), Zustimmen auf Ebene {a.layer} (1 Klick)",
-                        f"reject only on layer {r.layer} ({r.layer} clicks) vs accept on layer {a.layer} (1 click)"))
+        reasons.append((f"Ablehnen erst auf Ebene {r.layer} ({_clicks(r.layer, 'de')}), Zustimmen auf Ebene {a.layer} (1 Klick)",
+                        f"reject only on layer {r.layer} ({_clicks(r.layer, 'en')}) vs accept on layer {a.layer} (1 click)"))
     if r.element == "link" and a.element == "button":
         reasons.append(("Ablehnen ist ein Textlink, Zustimmen eine Schaltfläche", "reject is a text link, accept a button"))
     area_a, area_r = _area(a), _area(r)
     if area_a and area_r is not None and area_r < area_a * params.get("min_area_ratio", 0.5):
-        reasons.append((f"Ablehnen hat {area_r / area_a:.0%} der Fläche von Zustimmen",
+        reasons.append((f"Ablehnen hat {area_r / area_a * 100:.0f} % der Fläche von Zustimmen",
                         f"reject is {area_r / area_a:.0%} of the accept button's size"))
     if a.font_size and r.font_size and r.font_size < a.font_size * params.get("min_font_ratio", 0.8):
-        reasons.append((f"Schrift {r.font_size:g} px statt {a.font_size:g} px",
+        reasons.append((f"Schrift {_de(r.font_size)} px statt {_de(a.font_size)} px",
                         f"reject text {r.font_size:g}px vs accept {a.font_size:g}px"))
     min_contrast = params.get("min_contrast", 4.5)
     if r.contrast is not None and r.contrast < min_contrast:
-        reasons.append((f"Kontrast {r.contrast:g}:1 unter {min_contrast:g}:1",
+        reasons.append((f"Kontrast {_de(r.contrast)}:1 unter {_de(min_contrast)}:1",
                         f"reject contrast {r.contrast:g}:1 is below {min_contrast:g}:1"))
     elif r.contrast is not None and a.contrast and r.contrast < a.contrast * params.get("min_contrast_ratio", 0.5):
-        reasons.append((f"Kontrast {r.contrast:g}:1 statt {a.contrast:g}:1",
+        reasons.append((f"Kontrast {_de(r.contrast)}:1 statt {_de(a.contrast)}:1",
                         f"reject contrast {r.contrast:g}:1 vs accept {a.contrast:g}:1"))
     clicks = consent.signals.get("clicks") or {}
     if clicks.get("reject") and clicks.get("accept") and clicks["reject"] > clicks["accept"]:
-        reasons.append((f"{clicks['reject']} Klicks zum Ablehnen, {clicks['accept']} zum Zustimmen",
-                        f"{clicks['reject']} clicks to reject vs {clicks['accept']} to accept"))
+        reasons.append((f"{_clicks(clicks['reject'], 'de')} zum Ablehnen, {clicks['accept']} zum Zustimmen",
+                        f"{_clicks(clicks['reject'], 'en')} to reject vs {clicks['accept']} to accept"))
     if not reasons:
         return
     yield Hit(values={"reject": r.text, "accept": a.text,
@@ -110,6 +121,14 @@ def preticked_toggles(ctx: CheckContext, params: dict) -> Iterable[Hit]:
                       evidence=(_toggle_evidence(toggle),), key=(toggle.get("label") or "").casefold())
 
 
+# What the visitor did, completing "Nach …" / "After …" in the WEB005 message.
+IMPLICIT_ACTIONS = {
+    "escape": ("Drücken der Escape-Taste", "pressing Escape"),
+    "scroll": ("dem Scrollen", "scrolling"),
+    "close": ("dem Schließen", "closing"),
+}
+
+
 @kind("implicit_consent")
 def implicit_consent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     """WEB005: closing, Escape or scrolling starts tracking, or an accept button also closes."""
@@ -118,8 +137,11 @@ def implicit_consent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     for probe in consent.signals.get("implicit_consent") or ():
         if probe.get("granted"):
             action = probe.get("action", "")
-            what = f"{action} ('{probe['control']}')" if probe.get("control") else action
-            yield Hit(values={"action": what, "items": ", ".join(probe.get("tracking") or probe.get("new_hosts") or [])},
+            de, en = IMPLICIT_ACTIONS.get(action, (action, action))
+            if probe.get("control"):
+                de, en = f"{de} („{probe['control']}“)", f"{en} ('{probe['control']}')"
+            yield Hit(values={"action": localised(de, en),
+                              "items": ", ".join(probe.get("tracking") or probe.get("new_hosts") or [])},
                       evidence=(Evidence("interaction", {"action": action, "control": probe.get("control"),
                                                          "new_cookies": probe.get("new_cookies"),
                                                          "new_hosts": probe.get("new_hosts")}),),
@@ -128,7 +150,9 @@ def implicit_consent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
                           re.IGNORECASE)
     for button in _first_layer(consent, "accept"):
         if combined.search(button.text):
-            yield Hit(values={"action": f"button '{button.text}'", "items": "accept and close in one control"},
+            yield Hit(values={"action": localised(f"einem Klick auf „{button.text}“", f"a click on '{button.text}'"),
+                              "items": localised("Zustimmen und Schließen in einer Schaltfläche",
+                                                 "accept and close in one control")},
                       evidence=(button_evidence(button),), key="accept-and-close")
 
 
@@ -149,6 +173,17 @@ def legitimate_interest_toggles(ctx: CheckContext, params: dict) -> Iterable[Hit
                   evidence=(Evidence("banner_text", {"text": text[:300]}),), key="banner-text")
 
 
+# The element names of WEB009's ``elements`` parameter as the reader sees them.
+BANNER_ELEMENTS = {
+    "purposes": ("Zwecke", "purposes"),
+    "recipients": ("Empfänger", "recipients"),
+    "duration": ("Speicherdauer", "duration"),
+    "withdrawal": ("Widerruf", "withdrawal"),
+    "third_country": ("Drittlandübermittlung", "third-country transfer"),
+    "profiling": ("Profilbildung", "profiling"),
+}
+
+
 @kind("banner_info_insufficient")
 def banner_info_insufficient(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     """WEB009: the first layer's text lacks required elements (purposes, recipients, duration …)."""
@@ -162,5 +197,8 @@ def banner_info_insufficient(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     vague = [m.group(0) for m in re.finditer(params.get("vague", r"$^"), text, re.IGNORECASE)]
     if len(missing) < params.get("min_missing", 1) and not (vague and missing):
         return
-    yield Hit(values={"missing": ", ".join(missing) or "-", "vague": ", ".join(dict.fromkeys(vague)) or "-"},
+    missing_de = ", ".join(BANNER_ELEMENTS.get(name, (name.replace("_", " "),) * 2)[0] for name in missing)
+    missing_en = ", ".join(BANNER_ELEMENTS.get(name, (name.replace("_", " "),) * 2)[1] for name in missing)
+    yield Hit(values={"missing": localised(missing_de or "-", missing_en or "-"),
+                      "vague": ", ".join(dict.fromkeys(vague)) or "-"},
               evidence=(Evidence("banner_text", {"text": text[:400]}),) + _screenshot(consent), key="banner-text")

@@ -12,10 +12,43 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from privacygap.checks.kinds import CheckContext, Hit, kind
+from privacygap.checks.kinds import CheckContext, Hit, kind, localised
 from privacygap.models import Confidence, ConsentResult, Evidence, Severity
 
 TRACKING = frozenset({"analytics", "marketing", "crm", "functional"})
+
+# The crawler's purpose keys as the reader sees them; a key not listed here is shown as it is.
+PURPOSE_NAMES = {
+    "essential": ("notwendig", "essential"),
+    "analytics": ("Statistik", "analytics"),
+    "marketing": ("Marketing", "marketing"),
+    "crm": ("CRM-Tracking", "CRM tracking"),
+    "functional": ("Funktional", "functional"),
+    "unknown": ("unbekannt", "unknown"),
+}
+
+# Kinds of the crawler's after-reject page records (crawlers/README.md), for the reader.
+PAGE_KINDS = {
+    "after_click": ("nach dem Klick", "after click"),
+    "reload": ("neu geladen", "reload"),
+    "subpage": ("Unterseite", "subpage"),
+    "page": ("Seite", "page"),
+}
+
+
+def purpose_name(purpose: str | None) -> dict[str, str]:
+    """A purpose key as a message value in both languages."""
+    key = purpose or "unknown"
+    de, en = PURPOSE_NAMES.get(key, (key, key))
+    return localised(de, en)
+
+
+def _days(value: float, lang: str) -> str:
+    """'1 day' / '30 days' (rounded to whole days, as the message shows them)."""
+    count = f"{value:.0f}"
+    if lang == "de":
+        return f"{count} Tag" if count == "1" else f"{count} Tage"
+    return f"{count} day" if count == "1" else f"{count} days"
 
 
 def is_tracking(purpose: str | None, params: dict) -> bool:
@@ -91,7 +124,7 @@ def _groups_for(consent: ConsentResult, cookies: Iterable, hosts: Iterable[str],
 
 
 def _hit(group: _Group, extra: dict | None = None) -> Hit:
-    values = {"vendor": group.vendor or group.key, "items": group.names(), "purpose": group.purpose,
+    values = {"vendor": group.vendor or group.key, "items": group.names(), "purpose": purpose_name(group.purpose),
               **(extra or {})}
     return Hit(values=values, evidence=tuple(group.evidence[:12]), key=(group.vendor or group.key).casefold(),
                confidence=None if group.known else Confidence.MEDIUM)
@@ -123,6 +156,7 @@ def reject_not_honoured(ctx: CheckContext, params: dict) -> Iterable[Hit]:
         return
     pages = consent.signals.get("after_reject_pages")
     merged: dict[str, _Group] = {}
+    shown: dict[str, tuple[str, str]] = {}  # page label (as in the evidence) -> (German, English) for the message
     if pages:
         from privacygap.models import Cookie
 
@@ -130,7 +164,10 @@ def reject_not_honoured(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             cookies = [Cookie(name=c["name"], domain=c.get("domain", ""), vendor=c.get("vendor"),
                               purpose=c.get("purpose"), third_party=bool(c.get("third_party", False)))
                        for c in record.get("cookies_written", [])]
-            label = f"{record.get('url', '')} ({record.get('kind', 'page')})"
+            page_kind = record.get("kind", "page")
+            label = f"{record.get('url', '')} ({page_kind})"
+            kind_de, kind_en = PAGE_KINDS.get(page_kind, (page_kind, page_kind))
+            shown[label] = (f"{record.get('url', '')} ({kind_de})", f"{record.get('url', '')} ({kind_en})")
             for key, group in _groups_for(consent, cookies, record.get("third_party_hosts", []), (), params,
                                           "after_reject", label).items():
                 target = merged.setdefault(key, _Group(key, group.vendor, group.purpose, group.known))
@@ -144,7 +181,12 @@ def reject_not_honoured(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             return
         merged = _groups_for(consent, phase.cookies, phase.third_party_hosts, phase.storage, params, "after_reject")
     for group in merged.values():
-        yield _hit(group, {"pages": ", ".join(group.pages) or "after reject"})
+        if group.pages:
+            where = localised(", ".join(shown.get(p, (p, p))[0] for p in group.pages),
+                              ", ".join(shown.get(p, (p, p))[1] for p in group.pages))
+        else:  # the after_reject phase as a whole: the page the visitor rejected on
+            where = localised("der besuchten Seite", "the page visited")
+        yield _hit(group, {"pages": where})
 
 
 @kind("tracker_filed_essential")
@@ -165,7 +207,7 @@ def tracker_filed_essential(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             seen.add(vendor)
             names = [i.get("name") for i in toggle.get("named_trackers") if i.get("vendor") == vendor]
             yield Hit(values={"vendor": vendor, "category": toggle.get("label", ""), "items": ", ".join(names),
-                              "purpose": item.get("purpose")},
+                              "purpose": purpose_name(item.get("purpose"))},
                       evidence=(Evidence("banner_toggle", {"label": toggle.get("label"), "checked": toggle.get("checked"),
                                                            "disabled": toggle.get("disabled"),
                                                            "text": (toggle.get("section") or "")[:300]}),),
@@ -227,11 +269,11 @@ def _lifetime_hits(consent: ConsentResult, text: str, params: dict) -> Iterable[
                 wrong = actual > declared * (1 + tolerance) + 1 or actual < declared * (1 - tolerance) - 1
             if wrong:
                 yield Hit(values={"vendor": cookie.vendor or cookie.domain, "items": cookie.name,
-                                  "purpose": cookie.purpose,
-                                  "detail_en": f"cookie {cookie.name}: declared {declared:.0f} days, "
-                                               f"set for {actual:.0f} days",
-                                  "detail_de": f"Cookie {cookie.name}: angegeben {declared:.0f} Tage, "
-                                               f"gesetzt für {actual:.0f} Tage"},
+                                  "purpose": purpose_name(cookie.purpose),
+                                  "detail_en": f"cookie {cookie.name}: declared {_days(declared, 'en')}, "
+                                               f"set for {_days(actual, 'en')}",
+                                  "detail_de": f"Cookie {cookie.name}: angegeben {_days(declared, 'de')}, "
+                                               f"gesetzt für {_days(actual, 'de')}"},
                           evidence=(Evidence("cookie", {"name": cookie.name, "domain": cookie.domain,
                                                         "vendor": cookie.vendor, "expires": cookie.expires,
                                                         "declared_days": round(declared, 1),
@@ -290,16 +332,16 @@ def observed_vendor_unnamed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     for vendor, entry in sorted(observed.items()):
         names = [vendor, *((aliases.get(vendor) or {}).get("aliases") or ())]
         if not _named(names, known, text):
-            crm = entry["purpose"] == "crm"
             items = ", ".join(entry["items"][:8])
-            yield Hit(values={"vendor": vendor, "items": items, "purpose": entry["purpose"],
-                              "detail_en": f"not named at all ({'CRM tracking' if crm else entry['purpose']}: {items})",
-                              "detail_de": f"gar nicht genannt ({'CRM-Tracking' if crm else entry['purpose']}: {items})"},
+            purpose = purpose_name(entry["purpose"])
+            yield Hit(values={"vendor": vendor, "items": items, "purpose": purpose,
+                              "detail_en": f"not named at all ({purpose['en']}: {items})",
+                              "detail_de": f"gar nicht genannt ({purpose['de']}: {items})"},
                       evidence=tuple(entry["evidence"][:10]), key=vendor.casefold())
         elif lists_cookies:
             for cookie in entry["cookies"]:
                 if not re.search(r"(?<![\w-])" + re.escape(cookie.casefold()) + r"(?![\w-])", text):
-                    yield Hit(values={"vendor": vendor, "items": cookie, "purpose": entry["purpose"],
+                    yield Hit(values={"vendor": vendor, "items": cookie, "purpose": purpose_name(entry["purpose"]),
                                       "detail_en": f"cookie {cookie} is missing from the cookie list",
                                       "detail_de": f"Cookie {cookie} fehlt in der Cookie-Liste"},
                               evidence=tuple(e for e in entry["evidence"] if e.attrs.get("name") == cookie)[:2],
