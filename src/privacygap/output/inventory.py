@@ -47,5 +47,6 @@ def render_inventory_text(inventory: dict[str, Any], *, lang: str = "en", width:
     if notes:
         console.print(f"notes with sensitive content: {len(notes)}")
         for note in notes[:50]:
-            console.print(f"  {note['record']}  {', '.join(note['categories'])}: {escape(note['snippet'])}")
+            labels = note.get("categories") or note.get("kinds") or []
+            console.print(f"  {note['record']}  {escape(', '.join(labels))}: {escape(note['snippet'])}")
     return buffer.getvalue()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from privacygap import taxonomy
 from privacygap.checks.kinds import CheckContext, Hit, kind, localised
-from privacygap.checks.kinds.category_gap import field_evidence, holders
+from privacygap.checks.kinds.category_gap import field_evidence, holders, note_evidence
 from privacygap.models import Confidence, CrmField
 
 NOTES = "user.content.notes"
@@ -115,12 +115,15 @@ def third_party_source_untracked(ctx: CheckContext, params: dict) -> Iterable[Hi
     assert ctx.inventory is not None
     indicators = [f for f in ctx.inventory.fields if f.flags.get("third_party_source")
                   or any(w in _words(f) for w in ENRICHMENT_WORDS)]
-    if not indicators:
+    notes = [n for n in ctx.inventory.notes if "third_party_source" in n.kinds]
+    if not indicators and not notes:
         return
-    evidence = tuple(field_evidence(f) for f in indicators[:5])
+    evidence = tuple(field_evidence(f) for f in indicators[:5]) + tuple(note_evidence(n) for n in notes[:3])
     sources = [f for f in ctx.inventory.fields if any(w in _words(f) for w in SOURCE_WORDS)]
     notices = [f for f in ctx.inventory.fields if any(w in _words(f) for w in NOTICE_WORDS)]
     names = ", ".join(f.label or f.name for f in indicators[:3])
+    if notes and not indicators:
+        names = localised("Notizen", "notes")
     if not sources:
         yield Hit(values={"missing": localised("ein Feld für die Herkunft der Daten", "a source field"), "fields": names},
                   evidence=evidence, key="source-field")

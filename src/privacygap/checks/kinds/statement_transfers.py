@@ -78,10 +78,13 @@ def statement_art14_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     """Hits when the CRM holds indirectly obtained data and the statement lacks the source or the categories."""
     assert ctx.statement is not None and ctx.inventory is not None
     fields = indirect_source_fields(ctx)
-    if not fields:
+    # Notes such as "contact from a bought address list" show indirect data as well.
+    notes = [n for n in ctx.inventory.notes if "third_party_source" in n.kinds]
+    if not fields and not notes:
         return
     evidence = tuple(Evidence("crm_field", {"object": path.split(".", 1)[0], "name": path.split(".", 1)[1], "reason": why})
                      for path, why in fields[:5])
+    evidence += tuple(Evidence("crm_note", {"record": n.record, "snippet": n.snippet}) for n in notes[:3])
     statement = ctx.statement
     if not statement.elements.get("source_of_data"):
         yield Hit(values={"missing_de": "die Quelle der Daten (und ob sie öffentlich zugänglich ist)",
