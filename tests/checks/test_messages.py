@@ -109,10 +109,10 @@ def _quoted(message: str, start: int, end: int, corpus: str) -> bool:
     right = message.find(" ", end - 1 if message[end - 1] != " " else end)
     word = message[left + 1: right if right >= 0 else len(message)].strip(EDGE)
     marker = message[start:end].strip(EDGE)
-    if word and _fold(word) != _fold(marker):
-        # A field path ("contact.gesundheit_notizen") quotes the field name from the input.
-        if _fold(word) in corpus or ("." in word and _fold(word.rsplit(".", 1)[1]) in corpus):
-            return True
+    # A field path ("contact.gesundheit_notizen") quotes the field name from the input.
+    if word and _fold(word) != _fold(marker) and (
+            _fold(word) in corpus or ("." in word and _fold(word.rsplit(".", 1)[1]) in corpus)):
+        return True
     tokens_before = message[:start].split()[-1:]
     tokens_after = message[end:].split()[:1]
     window = " ".join(t.strip(EDGE) for t in [*tokens_before, message[start:end], *tokens_after])

@@ -20,10 +20,15 @@ def note_evidence(note: NoteHit) -> Evidence:
     return Evidence("crm_note", {"record": note.record, "snippet": note.snippet})
 
 
+def counted(count: int, de: tuple[str, str], en: tuple[str, str]) -> dict[str, str]:
+    """'1 Rolle' / '4 Rollen' as a message value: a number with the noun in singular or plural."""
+    index = 0 if count == 1 else 1
+    return localised(f"{count} {de[index]}", f"{count} {en[index]}")
+
+
 def notes_phrase(count: int) -> dict[str, str]:
     """'1 Notiz' / '3 Notizen' and '1 note' / '3 notes' as a message value."""
-    return localised(f"{count} Notiz" if count == 1 else f"{count} Notizen",
-                     f"{count} note" if count == 1 else f"{count} notes")
+    return counted(count, ("Notiz", "Notizen"), ("note", "notes"))
 
 
 def holders(names: list[str], notes: int) -> dict[str, str]:
@@ -135,5 +140,6 @@ def crm_section_missing(ctx: CheckContext, params: dict) -> Iterable[Hit]:
                       if f.category and any(f.category == c or f.category.startswith(c + ".") for c in CONTACT_CATEGORIES)]
     if not contact_fields:
         return
-    yield Hit(values={"count": len(contact_fields)},
+    yield Hit(values={"count": len(contact_fields),
+                      "field_count": counted(len(contact_fields), ("Feld", "Felder"), ("field", "fields"))},
               evidence=tuple(field_evidence(f) for f in contact_fields[:5]), key="crm_or_sales_section")

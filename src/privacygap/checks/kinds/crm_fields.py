@@ -8,7 +8,12 @@ from collections.abc import Iterable
 
 from privacygap import taxonomy
 from privacygap.checks.kinds import CheckContext, Hit, kind, localised
-from privacygap.checks.kinds.category_gap import field_evidence, holders, note_evidence
+from privacygap.checks.kinds.category_gap import (
+    counted,
+    field_evidence,
+    holders,
+    note_evidence,
+)
 from privacygap.models import Confidence, CrmField
 
 NOTES = "user.content.notes"
@@ -159,7 +164,8 @@ def overbroad_access(ctx: CheckContext, params: dict) -> Iterable[Hit]:
         if len(field.access) <= max_roles and not broad and not unknown:
             continue
         yield Hit(category=field.category,
-                  values={"field": field.path, "roles": ", ".join(field.access[:8]), "count": len(field.access)},
+                  values={"field": field.path, "roles": ", ".join(field.access[:8]), "count": len(field.access),
+                          "role_count": counted(len(field.access), ("Rolle", "Rollen"), ("role", "roles"))},
                   evidence=(field_evidence(field),), key=field.path)
 
 
