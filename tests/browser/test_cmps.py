@@ -17,7 +17,7 @@ EXPECTED = {
     "klaro-good": ("Klaro", True, set()),
     "klaro-bad": ("Klaro", True, {"WEB004"}),  # services switched on by default
     "vcc-good": ("cookieconsent3", True, set()),
-    "vcc-bad": ("cookieconsent3", False, {"WEB002"}),  # no "reject all" on the first layer
+    "vcc-bad": ("cookieconsent3", False, {"WEB002", "WEB003"}),  # reject only in the settings layer, smaller
     "tac-good": ("tarteaucitron deny", True, set()),
     "tac-bad": ("tarteaucitron deny", True, {"WEB005"}),  # highPrivacy off: scrolling accepts
     "osano-good": ("Complianz optin", True, set()),  # autoconsent knows the library via Complianz
