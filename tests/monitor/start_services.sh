@@ -42,6 +42,18 @@ if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
   as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$STATE/pg.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $STATE -c fsync=off" start >&2
 fi
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+# A cluster left behind by a killed session may report "running" from a stale pid file, or
+# still be shutting down: wait for it, and restart it once if it never answers.
+for attempt in 1 2; do
+  for _ in $(seq 60); do pg_ready && break; sleep 0.5; done
+  pg_ready && break
+  log "PostgreSQL does not answer; restarting it (attempt $attempt)"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m immediate stop >&2 2>/dev/null || true
+  rm -f "$PGDATA/postmaster.pid"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$STATE/pg.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $STATE -c fsync=off" start >&2 || true
+done
 psql_pg() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'")" != 1 ]; then
   psql_pg -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'" >&2
