@@ -65,13 +65,7 @@ def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *
         else:
             path = target.with_suffix("." + FORMAT_SUFFIX[fmt])
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "html":
-            from privacygap.output.html import render_html
-
-            text = render_html(run, lang or _run_lang(run), base_dir=base_dir)
-        else:
-            text = render(run, fmt, lang=lang)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(render(run, fmt, lang=lang, base_dir=base_dir), encoding="utf-8")
         written.append(path)
     return written
 

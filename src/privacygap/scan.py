@@ -19,7 +19,7 @@ from typing import Any
 from privacygap import __version__, taxonomy
 from privacygap.checks.engine import run_checks
 from privacygap.checks.kinds import CheckContext, Guideline
-from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, StageError, UsageError
+from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, UsageError
 from privacygap.models import ConsentResult, Finding, Inventory, RunError, Severity, Statement, to_jsonable
 
 Progress = Callable[[str, str], None]
@@ -319,4 +319,4 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
     return ScanResult(run=run, exit_code=_exit_code(got, outcome.findings, request.fail_on), findings=outcome.findings)
 
 
-__all__ = ["ScanRequest", "ScanResult", "StageError", "requested_stages", "run_scan", "validate_request"]
+__all__ = ["ScanRequest", "ScanResult", "requested_stages", "run_scan", "validate_request"]

@@ -175,7 +175,7 @@ def format_evaluation(result: dict[str, Any], *, worst: int = 5) -> str:
         errors = ", ".join(result["elements"]["errors"].get(key, []))
         lines.append(f"{key:40} {accuracy:8.3f}  {errors}")
     lines.append("")
-    lines.append(f"worst documents (by F1):")
+    lines.append("worst documents (by F1):")
     for doc in result["documents"][:worst]:
         lines.append(f"  {doc['id']:24} F1 {doc['f1']:.3f}  elements {doc['element_accuracy']:.3f}  "
                      f"false+ {doc['false_positives']}  missed {doc['missed']}")

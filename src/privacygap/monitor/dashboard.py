@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from privacygap import __version__
 from privacygap.monitor.diff import describe
+from privacygap.output.i18n import t as report_text
 from privacygap.monitor.store import Store
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -29,7 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "overview": "Status per company", "no_runs": "No monitoring run has been stored yet.",
         "target": "Company", "status": "Status", "last_run": "Last run", "findings": "Findings",
         "changed": "New since the run before", "trend": "Trend", "report": "Report",
-        "light_red": "Red", "light_amber": "Amber", "light_green": "Green", "light_grey": "Unknown",
+        "light_grey": "Unknown",
         "critical": "critical", "high": "high", "medium": "medium", "low": "low",
         "nothing_new": "nothing new", "legend_total": "all findings", "legend_high": "high and critical",
         "new_findings": "New findings in the last run", "severity": "Severity", "check": "Check",
@@ -43,7 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "overview": "Stand je Unternehmen", "no_runs": "Noch kein Monitoring-Lauf gespeichert.",
         "target": "Unternehmen", "status": "Status", "last_run": "Letzter Lauf", "findings": "Befunde",
         "changed": "Neu seit dem Lauf davor", "trend": "Verlauf", "report": "Bericht",
-        "light_red": "Rot", "light_amber": "Gelb", "light_green": "Grün", "light_grey": "Unbekannt",
+        "light_grey": "Unbekannt",
         "critical": "kritisch", "high": "hoch", "medium": "mittel", "low": "niedrig",
         "nothing_new": "nichts Neues", "legend_total": "alle Befunde", "legend_high": "hoch und kritisch",
         "new_findings": "Neue Befunde im letzten Lauf", "severity": "Schwere", "check": "Prüfung",
@@ -117,11 +118,18 @@ def _total(counts: dict[str, int] | None) -> int | None:
     return sum(counts.values()) if counts else None
 
 
+def _texts(lang: str) -> dict[str, str]:
+    """The dashboard's words; the traffic-light names are the management report's own."""
+    language = lang if lang in TEXTS else "en"
+    lights = {key: report_text(key, language) for key in ("light_red", "light_amber", "light_green")}
+    return {**TEXTS[language], **lights}
+
+
 def dashboard_data(store: Store, *, out_dir: Path, targets: list[str] | None = None,
                    urls: dict[str, str | None] | None = None, max_runs: int = 20,
                    lang: str = "en") -> list[dict[str, Any]]:
     """The rows of the dashboard: one per target, newest run first in each."""
-    texts = TEXTS.get(lang, TEXTS["en"])
+    texts = _texts(lang)
     names = targets or store.targets()
     rows = []
     for name in names:
@@ -165,7 +173,7 @@ def render_dashboard(store: Store, *, out_path: str | Path, lang: str = "en", ta
     env = Environment(loader=PackageLoader("privacygap.monitor", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True))
     template = env.get_template("dashboard.html.j2")
-    texts = TEXTS.get(lang, TEXTS["en"])
+    texts = _texts(lang)
     return template.render(
         lang=lang if lang in TEXTS else "en", t=texts, version=__version__, store=store.display_url,
         generated_at=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

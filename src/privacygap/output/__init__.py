@@ -6,11 +6,16 @@ re-rendered with ``privacygap render`` exactly as the scan would have.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 FORMATS = ("text", "json", "html", "markdown", "sarif")
 
 
-def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False) -> str:
-    """Render ``run`` in ``fmt`` (one of :data:`FORMATS`)."""
+def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False, base_dir: Path | None = None) -> str:
+    """Render ``run`` in ``fmt`` (one of :data:`FORMATS`).
+
+    ``base_dir`` is where a relative screenshot path of a saved run is resolved (HTML only).
+    """
     lang = lang or run.get("target", {}).get("lang") or (run.get("policy") or {}).get("language") or "de"
     if fmt == "json":
         from privacygap.output.json import render_json
@@ -23,7 +28,7 @@ def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False)
     if fmt == "html":
         from privacygap.output.html import render_html
 
-        return render_html(run, lang=lang)
+        return render_html(run, lang=lang, base_dir=base_dir)
     if fmt == "markdown":
         from privacygap.output.markdown import render_markdown
 
