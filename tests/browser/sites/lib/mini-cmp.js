@@ -1,5 +1,7 @@
 // A small consent banner for the privacygap browser tests. Each test page sets
-// window.MINI_CMP before loading this file; every option switches on one violation.
+// window.MINI_CMP (its cmp-config.js) before loading this file. The defaults below are a
+// compliant banner; a site's config lists only what differs, and every option switches on
+// one violation. categoryChanges: {key: {field: value}} changes single toggles.
 //   reject: "button" | "link" | "none"    how the first layer offers rejection
 //   settings: true                          a settings button opening a second layer
 //   categories: [{key, label, checked, disabled, li, text}]   toggles of the settings layer
@@ -8,7 +10,45 @@
 //   trackers: {analytics: [urls], marketing: [urls]}  loaded only with consent
 //   withdraw: true                          a "Cookie-Einstellungen" footer link on every page
 (function () {
-  var cfg = window.MINI_CMP || {};
+  var DEFAULTS = {
+    "reject": "button",
+    "settings": true,
+    "categories": [
+      {
+        "key": "necessary",
+        "label": "Notwendig",
+        "checked": true,
+        "disabled": true,
+        "text": "Speichert Ihre Cookie-Auswahl (mini_consent)."
+      },
+      {
+        "key": "analytics",
+        "label": "Statistik",
+        "checked": false,
+        "text": "Google Analytics (_ga, _gid) misst die Nutzung der Website."
+      },
+      {
+        "key": "marketing",
+        "label": "Marketing",
+        "checked": false,
+        "text": "HubSpot (hubspotutk, __hstc) erkennt wiederkehrende Besucher."
+      }
+    ],
+    "close": "none",
+    "text": "Wir und unsere Partner HubSpot (USA) und Google verwenden Cookies für Statistik und Marketing. Die Cookies speichern wir bis zu 13 Monate. Dabei können Daten in die USA übermittelt werden. Ihre Einwilligung können Sie jederzeit über die Cookie-Einstellungen widerrufen.",
+    "trackers": {
+      "analytics": [
+        "http://www.googletagmanager.com/gtag/js?id=G-TEST"
+      ],
+      "marketing": [
+        "http://js.hs-scripts.com/4711.js"
+      ]
+    },
+    "withdraw": true
+  };
+  var cfg = Object.assign({}, DEFAULTS, window.MINI_CMP || {});
+  var changes = cfg.categoryChanges || {};
+  cfg.categories = cfg.categories.map(function (c) { return Object.assign({}, c, changes[c.key] || {}); });
   var COOKIE = "mini_consent";
   function getConsent() {
     var m = document.cookie.match(/(?:^|; )mini_consent=([^;]*)/);
