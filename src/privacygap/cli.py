@@ -120,9 +120,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     with _terminate_as_interrupt():
         try:
             result = run_scan(request, progress=_progress_printer(args.quiet), checkpoint=checkpoint)
-        except KeyboardInterrupt:
+        except ScanInterrupted as interrupt:
             if "run" not in last:
-                raise
+                raise KeyboardInterrupt from interrupt
             console.print("privacygap: interrupted; writing what was collected", markup=False, style="yellow")
             write_outputs(last["run"], formats, args.output, lang=args.lang)
             return ExitCode.STAGE_FAILED
@@ -146,22 +146,32 @@ def _partial_path(output: str | None) -> Path | None:
     return target.with_name(target.stem + ".partial.json")
 
 
+class ScanInterrupted(BaseException):
+    """SIGTERM or Ctrl-C arrived during a scan; the partial report is to be written."""
+
+
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """Treat SIGTERM like Ctrl-C during a scan, so the partial report is written."""
+    """Turn SIGTERM and Ctrl-C during a scan into :class:`ScanInterrupted`, so the partial report is written.
+
+    Why not simply ``KeyboardInterrupt``: CPython remembers a KeyboardInterrupt that passes through
+    code it runs via ``PyRun_*`` (some lazily imported extension modules do) and then ends the process
+    by SIGINT even after we caught it and returned exit code 3. A class of our own cannot trip that.
+    """
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        raise ScanInterrupted(signal.Signals(signum).name)
 
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not in the main thread (e.g. called from a test runner thread)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def cmd_inventory(args: argparse.Namespace) -> int:
@@ -403,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stderr.write(f"privacygap: error: {printable(str(exc))}\n")
         return int(exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, ScanInterrupted):
         _stderr_console().print("privacygap: interrupted", markup=False)
         return 130
 
