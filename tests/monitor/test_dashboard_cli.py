@@ -69,7 +69,9 @@ def test_dashboard_is_self_contained_with_lights_trend_and_links(tmp_path, make_
     assert html.count("<polyline") == 4  # two lines per target
     assert '<a href="red/2026-11-30T06-00-00Z.json">JSON</a>' in html
     assert '<a href="red/2026-11-29T06-00-00Z.json">JSON</a>' in html
-    assert "<li>+1 new finding(s)</li><li>statement changed (Kontakt)</li><li>+cookie _fbp&lt;img&gt;</li>" in html
+    # what changed, in the dashboard's language (German here)
+    assert ("<li>+1 neue(r) Befund(e)</li><li>Datenschutzerklärung geändert (Kontakt)</li>"
+            "<li>+Cookie _fbp&lt;img&gt;</li>") in html
     assert "-Kontakt" not in html and "-E-Mail alert(1)" in html  # the statement diff, tags stripped by the scan
 
 

@@ -76,6 +76,9 @@ def test_banner_cookies_vendors_fields_and_findings():
     assert new_at_or_above(changes, "never") == []
     assert describe(changes) == ("+2 new finding(s); 1 resolved; +cookie _fbp; -cookie _ga; +field contact.hobbys; "
                                  "-field deal.amount; banner changed")
+    assert describe(changes, "de") == ("+2 neue(r) Befund(e); 1 erledigt; +Cookie _fbp; −Cookie _ga; +Feld contact.hobbys; "
+                                       "−Feld deal.amount; Cookie-Banner geändert")
+    assert describe(None, "de") == "nicht verglichen"
 
 
 def test_first_run_counts_everything_as_new():
@@ -189,3 +192,19 @@ url = "{sites['bad']}"
     assert [(t["name"], t["status"]) for t in second["targets"]] == [("good", "ok"), ("bad", "ok")]
     with Store.open(tmp_path / "m.sqlite") as store:
         assert [r["status"] for r in store.runs()] == ["finished"]
+
+
+def test_alert_mail_in_english_names_target_site_findings_and_changes():
+    from privacygap.monitor.alerts import email_message
+
+    payload = {"target": {"name": "acme", "url": "https://acme.example/"}, "run_id": "2026-11-29T06:00:00Z",
+               "report": "reports/acme.json", "min_severity": "high",
+               "new_findings": [{"severity": "critical", "check_id": "WEB001", "category": None,
+                                 "message": "HubSpot sets hubspotutk before consent."}]}
+    changes = {"new_findings": payload["new_findings"], "new_cookies": ["hubspotutk"]}
+    message = email_message(payload, sender="m@example.test", recipients=("dpo@example.test",), changes=changes)
+    assert message["Subject"] == "[privacygap] acme: 1 new finding(s) at or above high"
+    assert message.get_payload() == (
+        "acme: 1 new finding(s) at or above high\n\nSite: https://acme.example/\nRun: 2026-11-29T06:00:00Z\n"
+        "Report: reports/acme.json\n\nNew findings:\n  [critical] WEB001: HubSpot sets hubspotutk before consent.\n\n"
+        "Other changes: +1 new finding(s); +cookie hubspotutk\n\nprivacygap gives indications, not legal advice.\n")

@@ -137,8 +137,12 @@ def test_two_runs_report_exact_changes_alerts_and_exit_codes(world):
     assert len(world["smtp"].messages) == 1
     mail = world["smtp"].messages[0]
     assert mail["to"] == ["dsb@example.test"] and mail["from"] == "monitor@127.0.0.1"
-    assert mail["message"]["Subject"] == "[privacygap] muster: 1 new finding(s) at or above critical"
-    assert "[critical] WEB001" in mail["message"].get_payload()
+    # the target's language is German, so is the mail
+    assert mail["message"]["Subject"] == "[privacygap] muster: 1 neue(r) Befund(e) ab Schwere kritisch"
+    body = mail["message"].get_payload(decode=True).decode("utf-8").replace("\r\n", "\n")
+    assert "Neue Befunde:\n  [critical] WEB001" in body
+    assert ("Weitere Änderungen: +2 neue(r) Befund(e); 1 erledigt; Datenschutzerklärung geändert (Kontaktformular); "
+            "+Cookie hubspotutk; +Feld contact.hobbys\n") in body
 
     with Store.open(world["db"]) as store:
         result = store.result("2026-11-30T06:00:00Z", "muster")

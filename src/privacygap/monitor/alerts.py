@@ -72,21 +72,36 @@ def send_webhook(url: str, payload: dict[str, Any], *, timeout: Any = WEBHOOK_TI
         raise RuntimeError(f"HTTP {response.status_code}")
 
 
+# The fixed lines of the alert e-mail per language; finding messages come in the run's language already.
+MAIL_WORDS: dict[str, dict[str, str]] = {
+    "en": {"subject": "{n} new finding(s) at or above {severity}", "site": "Site", "run": "Run", "report": "Report",
+           "new": "New findings:", "other": "Other changes", "disclaimer": "privacygap gives indications, not legal advice."},
+    "de": {"subject": "{n} neue(r) Befund(e) ab Schwere {severity}", "site": "Website", "run": "Lauf",
+           "report": "Bericht", "new": "Neue Befunde:", "other": "Weitere Änderungen",
+           "disclaimer": "privacygap gibt Hinweise, keine Rechtsberatung.",
+           "critical": "kritisch", "high": "hoch", "medium": "mittel", "low": "niedrig"},
+}
+
+
 def email_message(payload: dict[str, Any], *, sender: str, recipients: tuple[str, ...],
-                  changes: dict[str, Any]) -> EmailMessage:
-    """The plain-text e-mail for an alert payload."""
+                  changes: dict[str, Any], lang: str = "en") -> EmailMessage:
+    """The plain-text e-mail for an alert payload, in ``lang`` (de or en)."""
+    w = MAIL_WORDS.get(lang, MAIL_WORDS["en"])
     message = EmailMessage()
-    message["Subject"] = f"[privacygap] {payload['text']}"
+    severity = payload["min_severity"]
+    subject = w["subject"].format(n=len(payload["new_findings"]), severity=w.get(severity, severity))
+    message["Subject"] = f"[privacygap] {payload['target']['name']}: {subject}"
     message["From"] = sender
     message["To"] = ", ".join(recipients)
-    lines = [payload["text"], "", f"Site: {payload['target']['url'] or '-'}", f"Run: {payload['run_id']}"]
+    lines = [f"{payload['target']['name']}: {subject}", "",
+             f"{w['site']}: {payload['target']['url'] or '-'}", f"{w['run']}: {payload['run_id']}"]
     if payload.get("report"):
-        lines.append(f"Report: {payload['report']}")
-    lines += ["", "New findings:"]
+        lines.append(f"{w['report']}: {payload['report']}")
+    lines += ["", w["new"]]
     for f in payload["new_findings"]:
-        lines.append(f"  [{f['severity']}] {f['check_id']} {f.get('category') or ''}: {f.get('message') or ''}".rstrip())
-    lines += ["", f"Other changes: {describe(changes)}", "",
-              "privacygap gives indications, not legal advice."]
+        subject_of = " ".join(part for part in (f["check_id"], f.get("category")) if part)
+        lines.append(f"  [{f['severity']}] {subject_of}: {f.get('message') or ''}".rstrip())
+    lines += ["", f"{w['other']}: {describe(changes, lang)}", "", w["disclaimer"]]
     message.set_content("\n".join(lines))
     return message
 
@@ -122,7 +137,8 @@ def send_alerts(target: Target, changes: dict[str, Any] | None, *, run_id: str, 
     if target.alerts.email:
         destination = ", ".join(target.alerts.email)
         try:
-            send_email(email_message(payload, sender=smtp.sender, recipients=target.alerts.email, changes=changes),
+            send_email(email_message(payload, sender=smtp.sender, recipients=target.alerts.email, changes=changes,
+                                          lang=target.lang or "en"),
                        smtp)
             attempts.append(AlertAttempt("email", destination, True))
         except Exception as exc:  # noqa: BLE001 - as above

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from privacygap import __version__
-from privacygap.monitor.diff import describe
+from privacygap.monitor.diff import DESCRIBE_WORDS, describe
 from privacygap.output.i18n import t as report_text
 from privacygap.monitor.store import Store
 
@@ -105,13 +105,11 @@ def _link(path: str | None, out_dir: Path) -> str | None:
     return Path(os.path.relpath(path, out_dir)).as_posix()
 
 
-def _change_lines(changes: dict[str, Any] | None, t: dict[str, str]) -> list[str]:
+def _change_lines(changes: dict[str, Any] | None, lang: str) -> list[str]:
     if not changes:
         return []
-    if changes.get("first_run"):
-        return [f"{t['first_run']}: {len(changes.get('new_findings', []))} {t['findings_word']}"]
-    text = describe(changes)
-    return [] if text == "no changes" else text.split("; ")
+    text = describe(changes, lang)
+    return [] if text == DESCRIBE_WORDS.get(lang, DESCRIBE_WORDS["en"])["no_changes"] else text.split("; ")
 
 
 def _total(counts: dict[str, int] | None) -> int | None:
@@ -150,7 +148,7 @@ def dashboard_data(store: Store, *, out_dir: Path, targets: list[str] | None = N
             "counts": counts,
             "total": _total(counts),
             "changes": changes,
-            "change_lines": _change_lines(changes, texts) if latest and latest["status"] == "ok" else [],
+            "change_lines": _change_lines(changes, lang) if latest and latest["status"] == "ok" else [],
             "new_findings": (changes or {}).get("new_findings", []),
             "statement_diff": (changes or {}).get("statement_diff", ""),
             "points": points,
@@ -158,7 +156,7 @@ def dashboard_data(store: Store, *, out_dir: Path, targets: list[str] | None = N
             "json_link": _link(latest.get("report_path"), out_dir) if latest else None,
             "html_link": _link(latest.get("html_path"), out_dir) if latest else None,
             "runs": [{"run_id": h["run_id"], "status": h["status"], "error": h.get("error"),
-                      "total": _total(h.get("counts")), "describe": describe(h.get("changes"))
+                      "total": _total(h.get("counts")), "describe": describe(h.get("changes"), lang)
                       if h["status"] == "ok" else "",
                       "json_link": _link(h.get("report_path"), out_dir),
                       "html_link": _link(h.get("html_path"), out_dir)} for h in history[:max_runs]],

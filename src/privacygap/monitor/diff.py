@@ -247,25 +247,39 @@ def new_at_or_above(changes: dict[str, Any] | None, severity: str) -> list[dict[
     return [f for f in changes.get("new_findings", []) if SEVERITY_RANK.get(f.get("severity"), 0) >= threshold]
 
 
-def describe(changes: dict[str, Any] | None) -> str:
-    """One line in plain English saying what changed (for history and e-mail)."""
+# The words of :func:`describe` per language (the dashboard and the alert mail follow the target's language).
+DESCRIBE_WORDS: dict[str, dict[str, str]] = {
+    "en": {"not_compared": "not compared", "no_changes": "no changes", "first_run": "first run",
+           "finding": "finding", "findings": "findings", "new_findings": "new finding(s)", "resolved": "resolved",
+           "statement_changed": "statement changed", "+cookie": "+cookie", "-cookie": "-cookie",
+           "+field": "+field", "-field": "-field", "banner_changed": "banner changed"},
+    "de": {"not_compared": "nicht verglichen", "no_changes": "keine Änderungen", "first_run": "erster Lauf",
+           "finding": "Befund", "findings": "Befunde", "new_findings": "neue(r) Befund(e)", "resolved": "erledigt",
+           "statement_changed": "Datenschutzerklärung geändert", "+cookie": "+Cookie", "-cookie": "−Cookie",
+           "+field": "+Feld", "-field": "−Feld", "banner_changed": "Cookie-Banner geändert"},
+}
+
+
+def describe(changes: dict[str, Any] | None, lang: str = "en") -> str:
+    """One line in plain words saying what changed (for history, dashboard and e-mail); ``lang`` de or en."""
+    w = DESCRIBE_WORDS.get(lang, DESCRIBE_WORDS["en"])
     if not changes:
-        return "not compared"
+        return w["not_compared"]
     if changes.get("first_run"):
         n = len(changes.get("new_findings", []))
-        return f"first run: {n} finding{'s' if n != 1 else ''}"
+        return f"{w['first_run']}: {n} {w['finding'] if n == 1 else w['findings']}"
     parts: list[str] = []
     if changes.get("new_findings"):
-        parts.append(f"+{len(changes['new_findings'])} new finding(s)")
+        parts.append(f"+{len(changes['new_findings'])} {w['new_findings']}")
     if changes.get("resolved_findings"):
-        parts.append(f"{len(changes['resolved_findings'])} resolved")
+        parts.append(f"{len(changes['resolved_findings'])} {w['resolved']}")
     if changes.get("statement_changed"):
         sections = changes.get("changed_sections") or []
-        parts.append("statement changed" + (f" ({', '.join(sections)})" if sections else ""))
+        parts.append(w["statement_changed"] + (f" ({', '.join(sections)})" if sections else ""))
     for key, label in (("new_cookies", "+cookie"), ("removed_cookies", "-cookie"),
                        ("new_fields", "+field"), ("removed_fields", "-field")):
         if changes.get(key):
-            parts.append(f"{label} {', '.join(changes[key])}")
+            parts.append(f"{w[label]} {', '.join(changes[key])}")
     if changes.get("banner_changed"):
-        parts.append("banner changed")
-    return "; ".join(parts) if parts else "no changes"
+        parts.append(w["banner_changed"])
+    return "; ".join(parts) if parts else w["no_changes"]
