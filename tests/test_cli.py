@@ -45,6 +45,18 @@ def test_scan_with_missing_policy_file_names_it(tmp_path, capsys):
     assert str(missing) in run["errors"][0]["message"]
 
 
+def test_scan_with_missing_records_file_names_it_and_still_reports(tmp_path):
+    missing = tmp_path / "dsb-records.toml"
+    out = tmp_path / "run.json"
+    assert main(["scan", "--crm", str(HUBSPOT), "--records", str(missing), "--format", "json", "-o", str(out),
+                 "-q"]) == 2
+    run = json.loads(out.read_text())
+    assert validate_report(run) == [] and run["inventory"] is not None
+    assert run["errors"] == [{"stage": "records", "message": f"{missing}: cannot read the records file: No such file "
+                                                             "or directory (check the path given to --records)"}]
+    assert run["checks"]["skipped"]["CRM016"] == "records"
+
+
 def test_render_saved_run_in_both_languages(tmp_path):
     saved = tmp_path / "run.json"
     saved.write_text(json.dumps(sample_run()), encoding="utf-8")

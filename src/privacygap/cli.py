@@ -100,7 +100,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("give either a URL or --policy FILE, not both (use --policy-url to point at the statement)")
     request = ScanRequest(
         url=args.url, policy_url=args.policy_url, policy_file=args.policy, crm=args.crm or [],
-        crm_format=args.crm_format, notes=args.notes, guideline=args.guideline,
+        crm_format=args.crm_format, notes=args.notes, guideline=args.guideline, records=args.records,
         browser=not args.no_browser and bool(args.url), allow_private=args.allow_private, lang=args.lang,
         fail_on=args.fail_on, facts=_parse_facts(args.fact or []), respect_robots=not args.ignore_robots,
         select=args.select or [], ignore=args.ignore or [],
@@ -240,7 +240,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with serve_demo_site() as base_url:
         request = ScanRequest(url=base_url, crm=[str(p) for p in paths["crm"]], notes=str(paths["notes"]),
-                              guideline=str(paths["guideline"]), browser=not args.no_browser,
+                              guideline=str(paths["guideline"]), records=str(paths["records"]),
+                              browser=not args.no_browser,
                               allow_private=True, lang=args.lang, fail_on="never", respect_robots=True)
         result = run_scan(request, progress=_progress_printer(args.quiet))
     written = write_outputs(result.run, ["json", "html", "markdown"], str(out), lang=args.lang)
@@ -324,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--crm-format", metavar="NAME", help="export format (detected when absent)")
     scan.add_argument("--notes", metavar="FILE", help="export of CRM notes (CSV/JSON); only redacted snippets are kept")
     scan.add_argument("--guideline", metavar="FILE", help="the internal CRM guideline (TOML/YAML)")
+    scan.add_argument("--records", metavar="FILE",
+                      help="the DPO's records: vendor list, VVT, dialer settings, call script (TOML/YAML)")
     scan.add_argument("--no-browser", action="store_true", help="skip the browser visit (cookie banner)")
     scan.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX), help="output format (repeatable)")
     scan.add_argument("-o", "--output", metavar="PATH", help="output file (or folder for several formats)")

@@ -273,6 +273,43 @@ class BannerButton:
 
 
 @dataclass(frozen=True)
+class LegalLink:
+    """A link to the privacy statement or the imprint on one page, and whether a visitor can use it.
+
+    ``clickable`` and ``focusable`` are measured only while the cookie banner is open
+    (before consent); elsewhere they stay None (not measured).
+    """
+
+    text: str = ""
+    href: str = ""
+    in_banner: bool = False  # the link is part of the cookie banner itself
+    clickable: bool | None = None  # the topmost element at the link's centre is the link
+    covered_by: str | None = None  # what lies on top instead ("div#cmp-overlay"), when not clickable
+    focusable: bool | None = None  # link.focus() makes it the active element, and nothing hides it
+    # Why not: inert | aria-hidden | tabindex | focus_moved (a focus trap took the focus back).
+    focus_problem: str | None = None
+    focus_went_to: str | None = None  # the element that had the focus instead (focus_moved)
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Which legal links one visited page offers (POL001): privacy statement and imprint."""
+
+    url: str
+    phase: str  # before_consent | after_reject
+    kind: str = "start"  # start | after_click | reload | subpage
+    banner_open: bool = False  # the cookie banner was open when the links were read
+    # The page's own links (outside the banner); None: the page has no rendered such link.
+    privacy: LegalLink | None = None
+    imprint: LegalLink | None = None
+    # Links inside the open banner: they keep the statement reachable while the banner covers
+    # the page, but they leave with the banner, so they do not count as the page's own link.
+    banner_privacy: LegalLink | None = None
+    banner_imprint: LegalLink | None = None
+    error: str | None = None  # the page could not be read
+
+
+@dataclass(frozen=True)
 class ConsentResult:
     """The browser visit: banner, buttons and the three consent phases."""
 
@@ -286,6 +323,9 @@ class ConsentResult:
     # Further observations the WEB checks need (toggles, implicit consent, forms, …).
     signals: Mapping[str, Any] = field(default_factory=dict)
     browser: Mapping[str, str] = field(default_factory=dict)
+    # Per visited page: links to the privacy statement and imprint, and whether the open
+    # banner blocks them (POL001).
+    legal_links: tuple[PageLinks, ...] = ()
 
 
 # ---------------------------------------------------------------------------- findings

@@ -20,7 +20,9 @@ from privacygap.models import (
     CrmField,
     Inventory,
     InventorySource,
+    LegalLink,
     NoteHit,
+    PageLinks,
     PhaseObservation,
     Quote,
     Section,
@@ -122,6 +124,22 @@ def _phase(data: Mapping[str, Any] | None) -> PhaseObservation:
     )
 
 
+def _legal_link(data: Mapping[str, Any] | None) -> LegalLink | None:
+    if data is None:
+        return None
+    return LegalLink(**{k: v for k, v in data.items() if k in LegalLink.__dataclass_fields__})
+
+
+def page_links_from_json(data: Mapping[str, Any]) -> PageLinks:
+    """Build a :class:`PageLinks` from an entry of the consent object's ``legal_links``."""
+    return PageLinks(url=data.get("url", ""), phase=data.get("phase", ""), kind=data.get("kind", "start"),
+                     banner_open=bool(data.get("banner_open", False)),
+                     privacy=_legal_link(data.get("privacy")), imprint=_legal_link(data.get("imprint")),
+                     banner_privacy=_legal_link(data.get("banner_privacy")),
+                     banner_imprint=_legal_link(data.get("banner_imprint")),
+                     error=data.get("error"))
+
+
 def consent_from_json(data: Mapping[str, Any] | None) -> ConsentResult | None:
     """Build a :class:`ConsentResult` from the report's ``consent`` object."""
     if data is None:
@@ -138,4 +156,5 @@ def consent_from_json(data: Mapping[str, Any] | None) -> ConsentResult | None:
         banner_text=data.get("banner_text", ""),
         signals=dict(data.get("signals", {})),
         browser=dict(data.get("browser", {})),
+        legal_links=tuple(page_links_from_json(p) for p in data.get("legal_links") or ()),
     )

@@ -4,7 +4,7 @@ This is the one path through the house: the CLI, the demo and the monitor all ca
 :func:`run_scan`. Each stage records its failure in the run's ``errors`` and the scan
 carries on with what it has, so a run that fails part-way still yields a report.
 
-Order matters for the user's time: local inputs (CRM exports, notes, guideline) are
+Order matters for the user's time: local inputs (CRM exports, notes, guideline, records) are
 read first, so a bad file fails in a second with exit 2 instead of after a crawl.
 """
 
@@ -21,6 +21,7 @@ from privacygap.checks.engine import run_checks
 from privacygap.checks.kinds import CheckContext, Guideline
 from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, UsageError
 from privacygap.models import ConsentResult, Finding, Inventory, RunError, Severity, Statement, to_jsonable
+from privacygap.records.model import Records
 
 Progress = Callable[[str, str], None]
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -37,6 +38,7 @@ class ScanRequest:
     crm_format: str | None = None
     notes: str | None = None
     guideline: str | None = None
+    records: str | None = None  # the DPO's records file (docs/records.md)
     browser: bool = True
     allow_private: bool = False
     lang: str | None = None
@@ -62,6 +64,7 @@ class _Collected:
     inventory: Inventory | None = None
     consent: ConsentResult | None = None
     guideline: Guideline | None = None
+    records: Records | None = None
     final_policy_url: str | None = None
     errors: list[RunError] = field(default_factory=list)
     worst_exit: int = ExitCode.OK
@@ -101,6 +104,16 @@ def _read_local_inputs(request: ScanRequest, got: _Collected, progress: Progress
             got.guideline = load_guideline(request.guideline)
         except PrivacyGapError as exc:
             got.fail("guideline", exc, ExitCode.USAGE)
+    if request.records:
+        from privacygap.records.load import load_records
+
+        # Like a bad guideline: recorded in errors (exit 2), and the other stages still run,
+        # so the checks that do not need the records still report.
+        progress("records", f"reading {request.records}")
+        try:
+            got.records = load_records(request.records)
+        except PrivacyGapError as exc:
+            got.fail("records", exc, ExitCode.USAGE)
 
 
 def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progress) -> None:
@@ -255,6 +268,8 @@ def requested_stages(request: ScanRequest) -> list[str]:
         stages.append("inventory")
     if request.guideline:
         stages.append("guideline")
+    if request.records:
+        stages.append("records")
     if request.policy_file:
         stages.append("statement")
     elif request.url:
@@ -295,7 +310,7 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
             checkpoint(_assemble(request, got, started, lang_now, [], {"ran": [], "skipped": {}}, pending))
 
     _read_local_inputs(request, got, progress)
-    done("inventory", "guideline")
+    done("inventory", "guideline", "records")
     links: list[str] = []
     if request.policy_file:
         _statement_from_file(request, got, progress)
@@ -310,7 +325,7 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
     progress("checks", "comparing statement, CRM and website")
     ctx = CheckContext(site=request.url or request.policy_url or request.policy_file or "",
                        statement=got.statement, inventory=got.inventory, consent=got.consent,
-                       guideline=got.guideline, facts=request.facts)
+                       guideline=got.guideline, records=got.records, facts=request.facts)
     outcome = run_checks(ctx, lang=lang, selectors=request.select or None, ignore=request.ignore or None)
     got.errors.extend(outcome.errors)
     pending.remove("checks")

@@ -1,7 +1,8 @@
 """Turn a check case file into a CheckContext.
 
 A case's ``input`` holds the parts of a run, either already understood (``policy``,
-``inventory``, ``consent`` in the run JSON's shape, with shorthands) or raw
+``inventory``, ``consent`` in the run JSON's shape, with shorthands; ``guideline`` and
+``records`` as their files' mappings) or raw
 (``policy_text``, fields without ``category``, ``notes_text``), which then go through the
 real extractor and classifier, so the cases also test the stages in front of the check.
 """
@@ -59,6 +60,12 @@ def build_context(case_input: dict[str, Any]) -> CheckContext:
         from privacygap.inventory.guideline import guideline_from_dict
 
         guideline = guideline_from_dict(case_input["guideline"], path="case")
+    records = None
+    if "records" in case_input:
+        from privacygap.records.load import records_from_dict
+
+        # A case's call script is inline text (call_script.text); files are resolved next to the case.
+        records = records_from_dict(case_input["records"], path="records.toml", base_dir=Path(__file__).parent)
     return CheckContext(site=case_input.get("site", "https://firma.example/"), statement=statement,
-                        inventory=inventory, consent=consent, guideline=guideline,
+                        inventory=inventory, consent=consent, guideline=guideline, records=records,
                         facts=case_input.get("facts", {}))

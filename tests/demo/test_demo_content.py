@@ -187,7 +187,7 @@ def test_privacy_statement_has_the_intended_content_and_gaps(site):
 
 def test_demo_paths_exist():
     paths = demo_paths()
-    assert set(paths) == {"crm", "crm_contacts", "crm_calls", "notes", "guideline", "site", "expected"}
+    assert set(paths) == {"crm", "crm_contacts", "crm_calls", "notes", "guideline", "records", "site", "expected"}
     assert paths["crm"] == [paths["crm_contacts"], paths["crm_calls"]]
     for key, path in paths.items():
         if key != "crm":
@@ -263,6 +263,30 @@ def test_guideline_toml_parses():
     assert data["retention"]["user.content.notes"] == "24 Monate nach letztem Kontakt"
     assert "nur geschäftliche Inhalte" in data["free_text"]["rules"]
     assert set(data["roles"]) == {"sales", "admin"}
+
+
+def test_demo_records_show_exactly_their_two_gaps():
+    """The DPO's records (EXPECTED.md): the call script lacks source and objection, Zoom sits on the Privacy Shield."""
+    from privacygap.checks.catalog import load_catalog
+    from privacygap.checks.engine import run_check
+    from privacygap.checks.kinds import CheckContext
+    from privacygap.inventory.load import load_inventory
+    from privacygap.records.load import load_records
+
+    paths = demo_paths()
+    ctx = CheckContext(site="https://rheinblick-beratung.example/",
+                       inventory=load_inventory([str(p) for p in paths["crm"]], notes=str(paths["notes"])),
+                       records=load_records(str(paths["records"])))
+    catalog = load_catalog()
+    found = [(check, f.message) for check in ("CRM013", "CRM014", "CRM015", "CRM016", "CRM018")
+             for f in run_check(catalog[check], ctx, "en")]
+    assert found == [
+        ("CRM013", "The first-contact call script (erstkontakt.md) lacks where the contact data came from."),
+        ("CRM013", "The first-contact call script (erstkontakt.md) lacks the right to object."),
+        ("CRM015", "Zoom (Videokonferenzen mit Interessenten): based in the third country US (outside the EEA, no "
+                   "adequacy decision), but the vendor list records no transfer instrument (DPF, SCCs, BCRs); the "
+                   "recorded 'EU-US Privacy Shield' has been invalid since judgment C-311/18."),
+    ]
 
 
 def test_expected_md_names_the_headline_findings():

@@ -20,9 +20,10 @@ MUST_UNDISCLOSED = {"user.demographic.family", "user.demographic.interests", "us
                     "user.content.call_recording"}
 MUST_NOT_UNDISCLOSED = {"user.name", "user.contact.email", "user.contact.phone_number", "user.content.communications"}
 MUST_CHECKS = {"POL005", "POL006", "POL007", "POL009", "POL010", "POL011", "POL012",
-               "CRM001", "CRM002", "CRM003", "CRM004", "CRM005", "CRM007", "CRM008", "CRM009", "CRM019", "CRM021",
+               "CRM001", "CRM002", "CRM003", "CRM004", "CRM005", "CRM007", "CRM008", "CRM009", "CRM010", "CRM012",
+               "CRM013", "CRM015", "CRM019", "CRM021",
                "WEB001", "WEB002", "WEB003", "WEB004", "WEB008", "WEB009", "WEB010", "WEB011", "WEB012"}
-MUST_NOT_CHECKS = {"POL001", "POL002", "POL008", "WEB005", "WEB006"}
+MUST_NOT_CHECKS = {"POL001", "POL002", "POL008", "CRM011", "CRM014", "CRM016", "CRM018", "WEB005", "WEB006"}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,9 @@ def test_demo_reveals_the_gap(demo):
     checks = {f["check_id"] for f in run["findings"]}
     assert MUST_CHECKS <= checks, sorted(MUST_CHECKS - checks)
     assert not (MUST_NOT_CHECKS & checks)
+    # B2B calls without a recorded reason (medium); no do-not-call field, while hs_email_optout covers e-mail.
+    assert [(f["severity"], f["category"]) for f in run["findings"] if f["check_id"] in ("CRM010", "CRM012")] == [
+        ("high", "user.contact.phone_number"), ("medium", None)]
     # The father note, redacted: category and a hashed id, never the text.
     family_notes = [n for n in run["inventory"]["notes"] if "user.demographic.family" in n["categories"]]
     assert family_notes and all(n["record"].startswith("sha256:") for n in family_notes)

@@ -78,7 +78,36 @@ fail_on = "medium"
     assert (second.browser, second.fail_on) == (True, "medium")
 
 
+def test_target_records_path_is_resolved_checked_and_passed_to_the_scan(tmp_path: Path):
+    from privacygap.monitor.runner import build_request
+
+    (tmp_path / "cfg").mkdir()
+    parsed = parse_targets("""
+[defaults]
+records = "dsb/records.toml"
+[[target]]
+name = "a"
+url = "http://127.0.0.1:8000/"
+[[target]]
+name = "b"
+url = "http://127.0.0.1:8001/"
+records = "/srv/dsb/b.yaml"
+[[target]]
+name = "c"
+url = "http://127.0.0.1:8002/"
+records = "../shared/records.yml"
+""", tmp_path / "cfg" / "targets.toml")
+    a, b, c = parsed.targets
+    assert a.records == str(tmp_path / "cfg" / "dsb" / "records.toml")  # from [defaults], relative to the file
+    assert b.records == "/srv/dsb/b.yaml"
+    assert c.records == str(tmp_path / "cfg" / ".." / "shared" / "records.yml")
+    assert a.missing_files() == [f"records: file not found: {tmp_path}/cfg/dsb/records.toml"]
+    assert build_request(a).records == a.records
+
+
 @pytest.mark.parametrize(("body", "message"), [
+    ('[[target]]\nname = "a"\nurl = "http://x/"\nrecords = 3',
+     "t.toml: target 'a': records: must be a non-empty string, not 3"),
     ('[[target]]\nname = "a"\nurl = "http://x/"\nschedule = "fortnightly"',
      "t.toml: target 'a': schedule: 'fortnightly' is not hourly, daily, weekly or a cron expression"),
     ('[[target]]\nname = "a"\nurl = "http://x/"\nschedule = "61 * * * *"',

@@ -17,8 +17,8 @@ def test_each_kind_module_registers_kinds_the_catalog_uses():
     for name, function in registry().items():
         by_module.setdefault(function.__module__.rsplit(".", 1)[-1], set()).add(name)
     modules = {m.name for m in pkgutil.iter_modules(kinds_package.__path__)}
-    assert modules == {"category_gap", "crm_fields", "crm_notes", "statement_elements", "statement_legal_basis",
-                       "statement_transfers", "web_banner", "web_pages", "web_tracking"}
+    assert modules == {"category_gap", "crm_contact_rules", "crm_fields", "crm_notes", "statement_elements", "statement_legal_basis",
+                       "records", "statement_transfers", "web_banner", "web_pages", "web_tracking"}
     for module in modules:
         assert by_module.get(module), f"{module} registers no kind"
         assert by_module[module] & used, f"no check uses the kinds of {module}"

@@ -151,11 +151,15 @@ class BannerReading:
         return [c for c in self.controls if c["role"] == role]
 
 
-async def probe(frame: Any, mode: str, *, timeout: float = EVAL_TIMEOUT, budget_ms: int = 1500) -> dict:
-    """Run the probe script in one frame; {} when the frame is gone, hung or refuses."""
+async def probe(frame: Any, mode: str, *, timeout: float = EVAL_TIMEOUT, budget_ms: int = 1500,
+                extra: dict[str, Any] | None = None) -> dict:
+    """Run the probe script in one frame; {} when the frame is gone, hung or refuses.
+
+    ``extra`` adds mode-specific arguments (the ``legal`` mode's keywords and ``measure``).
+    """
+    args = {"mode": mode, "cfg": banner_config(), "budget_ms": budget_ms, **(extra or {})}
     try:
-        return await asyncio.wait_for(
-            frame.evaluate(probe_js(), {"mode": mode, "cfg": banner_config(), "budget_ms": budget_ms}), timeout)
+        return await asyncio.wait_for(frame.evaluate(probe_js(), args), timeout)
     except Exception:  # detached frame, navigation, timeout: no answer from this frame
         return {}
 

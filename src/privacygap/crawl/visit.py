@@ -8,7 +8,9 @@ Phases, each in a fresh context so no state leaks between them:
 2. ``after_reject`` — autoconsent's opt-out (or our own click on the banner's reject
    control), then the same page again, a reload and the sub-pages; for each page we note
    the third-party hosts called and cookies written after the reject, and whether a
-   persistent "cookie settings" control is there (WEB008).
+   persistent "cookie settings" control is there (WEB008) and links to the privacy
+   statement and imprint (POL001; on the start page before consent also whether the open
+   banner covers them or keeps them from the keyboard).
 3. ``after_accept`` — autoconsent's opt-in (or our accept click).
 4. ``implicit`` probe (not a reported phase) — Escape, scrolling and the close control in
    another fresh context: does any of them start tracking (WEB005)?
@@ -45,6 +47,7 @@ from privacygap.crawl.browser import (
     check_start_url,
 )
 from privacygap.crawl.consent import AutoconsentSession
+from privacygap.crawl.legal import read_page_links
 from privacygap.crawl.observe import Recorder, is_tracking_purpose
 from privacygap.crawl.trackers import (
     default_cookie_database,
@@ -53,7 +56,7 @@ from privacygap.crawl.trackers import (
     registrable_domain,
 )
 from privacygap.errors import BrowserError
-from privacygap.models import ConsentResult, PhaseObservation
+from privacygap.models import ConsentResult, PageLinks, PhaseObservation
 
 # Pages answer dialogs and pop-ups without us: a site's alert() loop must not stall a phase.
 HARDENING_SCRIPT = """
@@ -104,6 +107,7 @@ class SiteVisit:
     screenshot: str | None = None
     forms: dict[tuple, dict] = field(default_factory=dict)
     host_seen: dict[str, dict] = field(default_factory=dict)
+    legal_links: list[PageLinks] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.site_host = host_of(self.url)
@@ -235,12 +239,18 @@ class SiteVisit:
         state.frozen_cookies = await state.recorder.raw_cookies(state.context)
         state.frozen_mark = state.recorder.mark()
         if reading is None:
+            # No banner we can read: still note the start page's links; autoconsent may have
+            # seen a popup all the same, and then it is open now.
+            await self._legal_links(state, "before_consent", "start", banner_open=self.cmp is not None)
             return
         self.reading = reading
         self.banner_text = reading.text
         self.signals["banner_how"] = reading.how
         self.buttons = list(reading.controls)
         self.screenshot = await self._screenshot(reading)
+        # POL001: can the visitor reach the privacy statement while the first layer is open?
+        # Read before the settings layer is opened, which changes what covers the page.
+        await self._legal_links(state, "before_consent", "start", banner_open=True, banner_frame=reading.frame)
         first_toggles = [banner_mod.toggle_record(t) for t in reading.toggles]
         self.settings = await banner_mod.read_settings_layer(state.page, reading)
         settings_toggles = [banner_mod.toggle_record(t) for t in self.settings["toggles"]]
@@ -314,6 +324,7 @@ class SiteVisit:
                 await self._goto(state, sub)
             except BrowserError as exc:
                 pages.append({"url": sub, "kind": "subpage", "error": exc.message})
+                self.legal_links.append(PageLinks(url=sub, phase="after_reject", kind="subpage", error=exc.message))
                 continue
             snapshot = await self._page_record(state, pages, "subpage", sub, mark, snapshot)
         await self._read_storage(state)
@@ -331,8 +342,15 @@ class SiteVisit:
                       "cookies_written": [{"name": c.name, "domain": c.domain, "vendor": c.vendor,
                                            "purpose": c.purpose} for c in cookies],
                       "withdrawal_control": withdraw})
+        await self._legal_links(state, "after_reject", kind, url=url)
         await self._collect_forms(state)
         return now
+
+    async def _legal_links(self, state: PhaseState, phase: str, kind: str, *, url: str | None = None,
+                           banner_open: bool = False, banner_frame: Any = None) -> None:
+        """Note the page's links to the privacy statement and imprint (POL001)."""
+        self.legal_links.append(await read_page_links(state.page, url=url or state.page.url, phase=phase, kind=kind,
+                                                      banner_open=banner_open, banner_frame=banner_frame))
 
     async def _withdrawal_control(self, state: PhaseState) -> str | None:
         # Consent managers fade their "change settings" icon in after the choice; one second
@@ -479,7 +497,7 @@ class SiteVisit:
         return ConsentResult(banner_found=banner_found, cmp=self.cmp, reject_on_first_layer=reject_first,
                              buttons=buttons, phases=phases, screenshot=self.screenshot,
                              banner_text=self.banner_text, signals=dict(self.signals),
-                             browser=dict(self.handle.info))
+                             browser=dict(self.handle.info), legal_links=tuple(self.legal_links))
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -95,7 +95,8 @@ def demo_paths() -> dict[str, Path | list[Path]]:
 
     Keys: ``crm`` (list of both CRM exports, ready for ``--crm``), ``crm_contacts`` and
     ``crm_calls`` (the HubSpot properties API exports one by one), ``notes`` (CSV of CRM
-    notes), ``guideline`` (internal CRM guideline, TOML), ``site`` (the static website folder)
+    notes), ``guideline`` (internal CRM guideline, TOML), ``records`` (the DPO's records: vendor
+    list, dialer, call script; TOML), ``site`` (the static website folder)
     and ``expected`` (EXPECTED.md, what a scan must reveal). All but ``crm`` are single paths.
     """
     contacts = CRM_DIR / "hubspot-contacts-properties.json"
@@ -106,6 +107,7 @@ def demo_paths() -> dict[str, Path | list[Path]]:
         "crm_calls": calls,
         "notes": CRM_DIR / "notes.csv",
         "guideline": CRM_DIR / "guideline.toml",
+        "records": CRM_DIR / "records.toml",
         "site": SITE_DIR,
         "expected": DEMO_DIR / "EXPECTED.md",
     }

@@ -12,10 +12,12 @@ across runs (the monitor's diffs).
 
 Lexicons: ``checks/taxonomy/note-terms/{de,en}.yaml`` (their header explains the options).
 
-Kinds: ``special_category`` (Art. 9/10), ``private_life``, ``third_person``, ``judgmental`` and
+Kinds: ``special_category`` (Art. 9/10), ``private_life``, ``third_person``, ``judgmental``,
 ``third_party_source`` — the note says the contact's data came from a bought list, a broker or an
-enrichment service. That kind carries no personal-data category (the hit's ``categories`` may be
-empty); it is there for CRM009/POL012 (Art. 14), which today read fields only.
+enrichment service — and ``objection`` — the contact objected to advertising or asked not to be
+contacted ("möchte nicht mehr angerufen werden", "please remove me from your list"). The last two
+carry no personal-data category (the hit's ``categories`` may be empty): ``third_party_source`` is
+there for CRM009/POL012 (Art. 14), ``objection`` for CRM012 (Art. 21).
 
 Negation has scope, not a word distance. A text is cut into clauses at punctuation and at clause
 words (wegen, weil, da, aber, sondern, und; because, since, but, and …):
@@ -28,6 +30,9 @@ words (wegen, weil, da, aber, sondern, und; because, since, but, and …):
   follows it directly ("nicht wegen Krankheit", "not because of illness") the negation is about
   that clause. A definite phrase after a possessive is presupposed, so verb negation does not
   remove it ("did not mention his divorce" still records the divorce).
+* an objection says "not" itself ("do not call", "möchte nicht angerufen werden"): a term with
+  ``negation: own`` keeps the cue inside its phrase, so only a negation before the phrase removes it
+  ("hat nie gesagt, dass …" ends the clause at "dass" and so does not).
 
 Judgments (``target: person``) count only about a person: the noun they qualify ("schwieriger
 Typ" but not "schwierige Marktlage") or the subject of their clause ("Frau L. ist nervig" but not
@@ -68,7 +73,8 @@ _TAG = re.compile(r"<[^>]{0,500}>")
 _ADJ_ENDINGS = ("e", "er", "en", "em", "es")
 # "Kunde" is the company as often as the person: it anchors a judgment but not an ambiguous word.
 _NOT_ANCHORS = frozenset({"kunde", "kunden", "kundin", "client", "clients", "customer", "customers"})
-KIND_ORDER = {"special_category": 0, "third_person": 1, "private_life": 2, "judgmental": 3, "third_party_source": 4}
+KIND_ORDER = {"special_category": 0, "third_person": 1, "private_life": 2, "judgmental": 3, "third_party_source": 4,
+              "objection": 5}
 
 ID_COLUMNS = ("id", "note_id", "noteid", "record_id", "recordid", "hs_object_id", "annotationid", "engagement_id",
               "activity_id", "call_id", "uuid", "key")
@@ -84,6 +90,7 @@ class _Term:
     also: tuple[tuple[str, str], ...] = ()  # further (category, kind) pairs the phrase reveals
     target: bool = False  # a judgment that must be about a person
     anchor: bool = False  # an ambiguous word that needs a person in its clause
+    own_negation: bool = False  # the phrase holds its own "not" ("do not call"): a cue inside it is no negation
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,7 @@ def lexicon() -> _Lexicon:
             for phrase in _phrases(entry):
                 words = tuple(phrase.split())
                 term = _Term(words, entry["category"], entry["kind"], also, entry.get("target") == "person",
-                             entry.get("anchor") == "person")
+                             entry.get("anchor") == "person", entry.get("negation") == "own")
                 first = words[0]
                 if first.startswith("*"):
                     suffix.append((first[1:], term))
@@ -283,12 +290,18 @@ class _Note:
             j += 1
         self._verb_end = max(self._verb_end, j)
 
-    def negated(self, start: int, end: int, lex: _Lexicon) -> bool:
-        """Whether the phrase at [start, end) is inside a negation scope (or contains its own cue)."""
+    def negated(self, start: int, end: int, lex: _Lexicon, *, own: bool = False) -> bool:
+        """Whether the phrase at [start, end) is inside a negation scope (or contains its own cue).
+
+        ``own``: the phrase's negation is part of what it says ("do not call"), so a cue inside it
+        does not count; a scope that reaches the phrase from before still does.
+        """
         if start in self.det_neg:
             return True
         if start in self.verb_neg and not self._presupposed(start, lex):
             return True
+        if own:
+            return False
         # "wird nicht Vater": the cue sits inside the phrase's gap.
         return any(self.lows[k] in lex.verb_negation for k in range(start + 1, end))
 
@@ -424,7 +437,7 @@ def scan_text(text: str) -> list[tuple[str | None, str, str]]:
                 # not a private-life event of the contact ("hat zwei Kinder").
                 relation = (term.kind == "private_life" and end == i + 1 and word in lex.relations and i > 0
                             and lows[i - 1] in lex.possessives)
-                if not relation and not note.negated(i, end, lex) and (
+                if not relation and not note.negated(i, end, lex, own=term.own_negation) and (
                         not term.target or note.about_person(i, end, lex)) and (not term.anchor or note.anchored(i, lex)):
                     snippet = _snippet(words, i, end, kept if len(kept) < end - i else None)
                     found.append((term.category, term.kind, snippet))

@@ -70,7 +70,8 @@ def build_request(target: Target, *, fail_on: str | None = None) -> Any:
     values = {
         "url": target.url, "policy_url": target.policy_url, "policy_file": target.policy_file,
         "crm": list(target.crm), "crm_format": target.crm_format, "notes": target.notes,
-        "guideline": target.guideline, "browser": target.browser and bool(target.url),
+        "guideline": target.guideline, "records": target.records,
+        "browser": target.browser and bool(target.url),
         "allow_private": target.allow_private, "lang": target.lang,
         # The scan's own fail_on only sets its exit code; the monitor applies fail_on to *new*
         # findings itself. "never" is passed through so a scan never reports 1 for it.

@@ -22,7 +22,7 @@ LANGS = ("de", "en")
 
 # Keys a [[target]] may carry; [defaults] may carry all but the identifying ones.
 TARGET_KEYS = frozenset({
-    "name", "url", "policy_url", "policy", "crm", "crm_format", "notes", "guideline", "browser",
+    "name", "url", "policy_url", "policy", "crm", "crm_format", "notes", "guideline", "records", "browser",
     "schedule", "alerts", "lang", "fail_on", "allow_private", "facts",
 })
 IDENTIFYING_KEYS = frozenset({"name", "url", "policy_url", "policy", "crm"})
@@ -70,6 +70,7 @@ class Target:
     crm_format: str | None = None
     notes: str | None = None
     guideline: str | None = None
+    records: str | None = None
     browser: bool = True
     schedule: Schedule = field(default_factory=lambda: parse_schedule("daily"))
     alerts: Alerts = field(default_factory=Alerts)
@@ -82,7 +83,8 @@ class Target:
         """(key, path) of every local input file the scan will read (database URLs left out)."""
         files = [("crm", p) for p in self.crm if "://" not in p]
         files += [(key, value) for key, value in
-                  (("notes", self.notes), ("guideline", self.guideline), ("policy", self.policy_file)) if value]
+                  (("notes", self.notes), ("guideline", self.guideline), ("records", self.records),
+                   ("policy", self.policy_file)) if value]
         return files
 
     def missing_files(self) -> list[str]:
@@ -211,6 +213,8 @@ def _target(raw: Any, index: int, defaults: dict[str, Any], base: Path, path: Pa
     notes = _path(base, _string(where, "notes", merged["notes"])) if merged.get("notes") is not None else None
     guideline = (_path(base, _string(where, "guideline", merged["guideline"]))
                  if merged.get("guideline") is not None else None)
+    records = (_path(base, _string(where, "records", merged["records"]))
+               if merged.get("records") is not None else None)
     if not (url or policy_file or crm or notes):
         raise where.error("url", "missing: give url, policy or crm")
     try:
@@ -229,6 +233,7 @@ def _target(raw: Any, index: int, defaults: dict[str, Any], base: Path, path: Pa
         crm_format=_string(where, "crm_format", merged["crm_format"]) if merged.get("crm_format") else None,
         notes=notes,
         guideline=guideline,
+        records=records,
         browser=_bool(where, "browser", merged.get("browser", True)),
         schedule=schedule,
         alerts=_alerts(where, merged["alerts"]) if "alerts" in merged else Alerts(),

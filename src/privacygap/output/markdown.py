@@ -6,7 +6,7 @@ from typing import Any
 
 from privacygap.output.i18n import t
 from privacygap.output.sanitize import printable
-from privacygap.output.view import SEVERITY_ORDER, build_view
+from privacygap.output.view import SEVERITY_ORDER, build_view, legal_link_text, record_text
 
 
 def _md(text: Any) -> str:
@@ -44,6 +44,10 @@ def render_markdown(run: dict[str, Any], lang: str = "de") -> str:
             lines.append(f"- **{severity}** `{data['check_id']}` {_md(data['message'])}")
             for item in data.get("evidence", [])[:3]:
                 label = item.get("text") or item.get("snippet") or item.get("label") or item.get("name") or ""
+                if item.get("kind") == "record":
+                    label = record_text(item, view.lang)
+                if item.get("kind") == "legal_link":
+                    label = legal_link_text(item, view.lang)
                 lines.append(f"  - {item.get('kind')}: {_md(label)}")
     if not run.get("findings"):
         lines.append(t("no_findings", view.lang))

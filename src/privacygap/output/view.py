@@ -186,10 +186,73 @@ def _evidence_names(findings: list[dict[str, Any]]) -> list[str]:
     names: list[str] = []
     for finding in findings:
         for item in finding.get("evidence", []):
-            label = item.get("label") or item.get("name") or item.get("text") or item.get("snippet")
-            if item.get("kind") in ("crm_field", "cookie", "vendor", "host", "button") and label and label not in names:
+            label = item.get("label") or item.get("name") or item.get("text") or item.get("snippet") or item.get("entry")
+            if item.get("kind") in ("crm_field", "cookie", "vendor", "host", "button", "record") and label and label not in names:
                 names.append(str(label))
     return names
+
+
+# Evidence from the DPO's records file (kind "record", docs/records.md): attributes shown
+# in the sentence itself; any further attribute is appended as "key=value".
+_RECORD_KEYS = ("kind", "section", "entry", "field", "value", "missing", "location", "file")
+
+
+def _script_element(key: str, lang: str) -> str:
+    """The name of a call-script element (identity, source …) from checks/taxonomy/call-script.yaml."""
+    try:
+        return resources.catalog_yaml("checks", "taxonomy/call-script.yaml")["elements"][key][lang]
+    except (OSError, KeyError, TypeError):
+        return key
+
+
+def record_text(item: dict[str, Any], lang: str) -> str:
+    """A ``record`` evidence item as one readable line.
+
+    ``{"section": "vendors", "entry": "HubSpot", "field": "transfer", "value": "none",
+    "location": "vendors[0]", "file": "records.toml"}`` reads "Vendor list: HubSpot –
+    transfer = none [records.toml, vendors[0]]"; a key without value reads "transfer: not
+    recorded"; ``missing`` (what the entry should name) is added as "– missing: US".
+    """
+    section = str(item.get("section") or "")
+    line = t("records_" + section, lang) if t("records_" + section, lang) != "records_" + section else section
+    if item.get("entry"):
+        line += f": {item['entry']}"
+    if item.get("field"):
+        value = item.get("value")
+        recorded = value not in (None, "") or item.get("missing")
+        line += f" – {item['field']}" + (f" = {value}" if value not in (None, "") else
+                                          "" if recorded else f": {t('not_recorded', lang)}")
+    if item.get("missing"):
+        line += f" – {t('missing_item', lang)}: {_script_element(str(item['missing']), lang) if section == 'call_script' else item['missing']}"
+    extra = [f"{k}={v}" for k, v in item.items() if k not in _RECORD_KEYS and v not in (None, "")]
+    if extra:
+        line += f" ({', '.join(extra)})"
+    where = ", ".join(str(item[k]) for k in ("file", "location") if item.get(k))
+    return line + (f" [{where}]" if where else "")
+
+
+def legal_link_text(item: dict[str, Any], lang: str) -> str:
+    """A ``legal_link`` evidence item (POL001) as one readable line.
+
+    ``{"url": …, "link": "privacy", "problem": "missing"}`` reads "Page …: no link to the
+    privacy statement"; a ``blocked`` link names its text, what covers it and why the
+    keyboard cannot reach it.
+    """
+    link = "imprint" if item.get("link") == "imprint" else "privacy"
+    line = f"{t('page', lang)} {item.get('url', '')}: "
+    if item.get("problem") == "missing":
+        return line + t(f"legal_missing_{link}", lang)
+    quoted = f"„{item.get('text', '')}“" if lang == "de" else f"'{item.get('text', '')}'"
+    line += f"{t('legal_link', lang)} {quoted} {t(f'legal_to_{link}', lang)}"
+    problems = [t("legal_hidden", lang)] if item.get("hidden") else []
+    if item.get("covered_by"):
+        problems.append(t("legal_covered_by", lang).replace("{what}", str(item["covered_by"])))
+    if item.get("focus_problem"):
+        why = t(f"focus_{item['focus_problem']}", lang)
+        if item.get("focus_went_to"):
+            why += f", {t('focus_lands_on', lang)} {item['focus_went_to']}"
+        problems.append(f"{t('legal_no_keyboard', lang)} ({why})")
+    return line + (": " + "; ".join(problems) if problems else "")
 
 
 def _actions(findings: list[dict[str, Any]], lang: str) -> list[Action]:
@@ -289,4 +352,4 @@ def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None =
                       errors=list(run.get("errors", [])))
 
 
-__all__ = ["ReportView", "build_view", "t", "website_categories"]
+__all__ = ["ReportView", "build_view", "record_text", "t", "website_categories"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from privacygap.models import Confidence, ConsentResult, Evidence, Inventory, Severity, Statement
+from privacygap.records.model import Records
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class CheckContext:
     inventory: Inventory | None = None
     consent: ConsentResult | None = None
     guideline: Guideline | None = None
+    # The DPO's records (--records): vendor list, VVT, dialer settings, call script.
+    records: Records | None = None
     # Facts the user supplies (e.g. {"dpo_appointed": true, "employees": 40}).
     facts: Mapping[str, Any] = field(default_factory=dict)
 
@@ -54,6 +57,8 @@ class CheckContext:
             return self.consent is not None
         if need == "guideline":
             return self.guideline is not None
+        if need == "records":
+            return self.records is not None
         return False
 
 

@@ -1,4 +1,4 @@
-"""Kinds over the site's pages after the banner (WEB008 withdrawal control, WEB012 forms)."""
+"""Kinds over the site's pages (WEB008 withdrawal control, WEB012 forms, POL001 legal links)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from privacygap.checks.kinds import CheckContext, Hit, kind, localised
-from privacygap.models import Evidence
+from privacygap.models import Evidence, LegalLink, PageLinks, Severity
 
 _INDEX_FILES = ("index.html", "index.htm")
 
@@ -73,3 +73,113 @@ def crm_form_notice(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             yield Hit(values={"form": label, "page": where,
                               "problem": localised("kein Datenschutzhinweis am Formular", "no privacy notice at the form")},
                       evidence=(evidence,), key=f"{where}|{ident}|notice")
+
+
+# What each kind of legal link is called in the messages.
+_LINK_NAMES = {"privacy": localised("zur Datenschutzerklärung", "to the privacy statement"),
+               "imprint": localised("zum Impressum", "to the imprint")}
+_FOCUS_PROBLEMS = {
+    "inert": localised("als inert markiert", "marked inert"),
+    "aria-hidden": localised("per aria-hidden verborgen", "hidden with aria-hidden"),
+    "tabindex": localised("mit tabindex=-1 aus der Tab-Reihenfolge genommen", "taken out of the tab order by tabindex=-1"),
+    "focus_moved": localised("der Fokus springt zurück in den Banner", "the focus is pulled back into the banner"),
+}
+
+
+def _blocked_how(link: LegalLink, hidden: bool = False) -> dict[str, str]:
+    """Why a link cannot be used while the banner is open, in both languages."""
+    if hidden:
+        return localised("ausgeblendet", "hidden")
+    parts_de, parts_en = [], []
+    if link.clickable is False:
+        parts_de.append(f"verdeckt von {link.covered_by or 'einem anderen Element'}")
+        parts_en.append(f"covered by {link.covered_by or 'another element'}")
+    if link.focusable is False:
+        problem = _FOCUS_PROBLEMS.get(link.focus_problem or "", localised("nicht fokussierbar", "not focusable"))
+        parts_de.append(f"per Tastatur nicht erreichbar ({problem['de']})")
+        parts_en.append(f"not reachable by keyboard ({problem['en']})")
+    return localised(" und ".join(parts_de), " and ".join(parts_en))
+
+
+def _missing_hit(link_kind: str, pages: list[PageLinks]) -> Hit | None:
+    """One hit for every page (by identity) on which no visit saw a link of ``link_kind``."""
+    seen_with: set[str] = set()
+    first_url: dict[str, str] = {}
+    for page in pages:
+        ident = page_identity(page.url)
+        first_url.setdefault(ident, page.url)
+        if getattr(page, link_kind) is not None:
+            seen_with.add(ident)
+    # A page counts as having the link when any visit saw it: a page read mid-transition
+    # (right after the reject click) must not make a finding on its own.
+    without = [url for ident, url in first_url.items() if ident not in seen_with]
+    if not without:
+        return None
+    name = _LINK_NAMES[link_kind]
+    count, checked = len(without), len(first_url)
+    problem = localised(f"Auf {count} von {checked} besuchten Seiten fehlt ein Link {name['de']}",
+                        f"{count} of {checked} pages visited have no link {name['en']}")
+    return Hit(values={"problem": problem, "pages": ", ".join(without[:5]), "count": count, "checked": checked},
+               evidence=tuple(Evidence("legal_link", {"url": url, "link": link_kind, "problem": "missing"})
+                              for url in without[:5]),
+               key=f"{link_kind}|missing",
+               # The imprint is reported alongside (§ 5 DDG), below the statement's severity.
+               severity=Severity.LOW if link_kind == "imprint" else None)
+
+
+def _usable(link: LegalLink | None) -> bool:
+    return link is not None and link.clickable is not False and link.focusable is not False
+
+
+def _blocked_hit(link_kind: str, pages: list[PageLinks]) -> Hit | None:
+    """A hit when, with the banner open, the page's link of ``link_kind`` cannot be used.
+
+    A usable link of the same kind inside the banner keeps the page reachable: that is
+    what a visitor would use while the banner covers the footer.
+    """
+    # A cookie wall may hide the whole page while it is open: the link the same page shows
+    # after the choice is then missing only while the banner is there.
+    later = {page_identity(p.url): getattr(p, link_kind) for p in reversed(pages)
+             if not p.banner_open and getattr(p, link_kind) is not None}
+    for page in pages:
+        link = getattr(page, link_kind)
+        hidden = link is None and page_identity(page.url) in later
+        if hidden:
+            link = later[page_identity(page.url)]
+        if not page.banner_open or link is None or _usable(getattr(page, f"banner_{link_kind}")):
+            continue
+        if not hidden and _usable(link):
+            continue
+        name = _LINK_NAMES[link_kind]
+        how = _blocked_how(link, hidden)
+        problem = localised(
+            f"Solange der Cookie-Banner offen ist, ist der Link „{link.text}“ {name['de']} {how['de']}",
+            f"While the cookie banner is open, the link '{link.text}' {name['en']} is {how['en']}")
+        evidence = Evidence("legal_link", {"url": page.url, "link": link_kind, "problem": "blocked",
+                                           "text": link.text, "href": link.href or None,
+                                           "hidden": True if hidden else None,
+                                           "covered_by": link.covered_by if link.clickable is False else None,
+                                           "focus_problem": link.focus_problem if link.focusable is False else None,
+                                           "focus_went_to": link.focus_went_to if link.focusable is False else None})
+        # One finding per kind of link: the banner is the same on every page it opens on.
+        return Hit(values={"problem": problem, "pages": page.url, "count": 1, "checked": 1},
+                   evidence=(evidence,), key=f"{link_kind}|blocked",
+                   severity=Severity.LOW if link_kind == "imprint" else None)
+    return None
+
+
+@kind("legal_links_unreachable")
+def legal_links_unreachable(ctx: CheckContext, params: dict) -> Iterable[Hit]:
+    """POL001: pages without a link to the privacy statement (or imprint), and links the open banner blocks.
+
+    ``params.links`` names the links checked (default: privacy and imprint).
+    """
+    consent = ctx.consent
+    assert consent is not None
+    pages = [p for p in consent.legal_links if not p.error]
+    if not pages:
+        return  # an older report or a visit that read no page: nothing to judge
+    for link_kind in params.get("links", ["privacy", "imprint"]):
+        for hit in (_missing_hit(link_kind, pages), _blocked_hit(link_kind, pages)):
+            if hit is not None:
+                yield hit

@@ -2,7 +2,7 @@
 // (apart from marking found elements with data-privacygap-* attributes so Python can click
 // or screenshot them). Runs as `(args) => …` via Playwright's frame.evaluate.
 //
-// args.mode: "banner" | "toggles" | "withdraw" | "forms" | "links" | "storage"
+// args.mode: "banner" | "toggles" | "withdraw" | "forms" | "links" | "legal" | "storage"
 // args.cfg:  {roots, settings_roots, reopen, banner, withdraw_prefilter}  (from banners.yaml)
 //
 // Text classification (roles, wording) happens in Python, whose regular expressions know
@@ -302,6 +302,150 @@
       out.push({href: a.href, text: norm(a.innerText).slice(0, 80)});
     }
     return {links: out};
+  }
+
+  if (args.mode === "legal") {
+    // Links to the privacy statement and the imprint (POL001). args.legal carries the link
+    // texts and path pieces of crawlers/keywords/links.yaml; plain lower-case substring tests
+    // need no word boundaries, so matching here is as good as in Python. With args.measure
+    // (banner open, before consent) each candidate is scrolled into view and hit-tested and
+    // focused; scroll position and focus are restored in the same task, so the page never
+    // renders the scrolled state and scroll-to-consent scripts see the original position.
+    const legal = args.legal || {};
+    const invisible = /[\u00ad\u200b\u200c\u200d\u2060\ufeff]/g;
+    const low = (s) => norm((s || "").replace(invisible, "")).toLowerCase();
+    const excluded = legal.exclude || [];
+    // Both kinds may match one link ("Impressum & Datenschutz" on small sites).
+    function linkKinds(el) {
+      const text = low(el.innerText || el.textContent) || low(el.getAttribute("aria-label")) || low(el.getAttribute("title"));
+      if (excluded.some((w) => text.includes(w))) return [];
+      let path = "";
+      try { path = decodeURIComponent(new URL(el.href, location.href).pathname).toLowerCase(); } catch (e) { path = ""; }
+      return ["privacy", "imprint"].filter((kind) => {
+        const spec = legal[kind] || {};
+        return (spec.texts || []).some((w) => text.includes(w)) || (spec.path_tokens || []).some((w) => path.includes(w));
+      });
+    }
+    // Rendered = takes up space and is not visibility:hidden. Opacity is ignored on purpose:
+    // footers that fade in on scroll are there all the same.
+    function rendered(el) {
+      if (!el.getClientRects().length) return false;
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) return false;
+      return getComputedStyle(el).visibility !== "hidden";
+    }
+    function describe(el) {
+      if (!el || !el.tagName) return "nothing";
+      let out = el.tagName.toLowerCase();
+      if (el.id) out += "#" + el.id;
+      else if (typeof el.className === "string" && el.className.trim()) {
+        out += "." + el.className.trim().split(/\s+/).slice(0, 2).join(".");
+      } else {
+        // Neither id nor class: its text tells a reader which element it is.
+        const text = norm(el.innerText || el.getAttribute("aria-label") || "").slice(0, 40);
+        if (text) out += " \"" + text + "\"";
+      }
+      return out.slice(0, 80);
+    }
+    function inBanner(el) {
+      for (let p = el, i = 0; p && i < 60; p = parentOf(p), i++) {
+        if (p.hasAttribute && p.hasAttribute("data-privacygap-banner")) return true;
+      }
+      return false;
+    }
+    function deepElementFromPoint(x, y) {
+      let el = document.elementFromPoint(x, y);
+      for (let i = 0; el && el.shadowRoot && i < 10; i++) {
+        const inner = el.shadowRoot.elementFromPoint(x, y);
+        if (!inner || inner === el) break;
+        el = inner;
+      }
+      return el;
+    }
+    function deepActive() {
+      let a = document.activeElement;
+      for (let i = 0; a && a.shadowRoot && a.shadowRoot.activeElement && i < 10; i++) a = a.shadowRoot.activeElement;
+      return a;
+    }
+    function within(outer, inner) {
+      for (let p = inner, i = 0; p && i < 60; p = parentOf(p), i++) if (p === outer) return true;
+      return false;
+    }
+    function measure(el, out) {
+      el.scrollIntoView({block: "center", inline: "nearest", behavior: "instant"});
+      // A link that wraps: the centre of its first line box lies on its text.
+      const rects = el.getClientRects();
+      const box = rects.length ? rects[0] : el.getBoundingClientRect();
+      const x = box.left + box.width / 2, y = box.top + box.height / 2;
+      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) {
+        out.clickable = false;
+        out.covered_by = "outside the viewport";
+      } else {
+        const top = deepElementFromPoint(x, y);
+        out.clickable = !!top && within(el, top);
+        out.covered_by = out.clickable ? null : describe(top);
+      }
+      // Keyboard: inert or aria-hidden ancestors and a negative tabindex keep the link out of
+      // the tab order; a focus trap shows as focus() leaving the focus elsewhere.
+      let problem = null;
+      for (let p = el, i = 0; p && i < 60 && !problem; p = parentOf(p), i++) {
+        if (p.inert || (p.hasAttribute && p.hasAttribute("inert"))) problem = "inert";
+        else if (p.getAttribute && p.getAttribute("aria-hidden") === "true") problem = "aria-hidden";
+      }
+      const tabindex = el.getAttribute("tabindex");
+      if (!problem && tabindex !== null && parseInt(tabindex, 10) < 0) problem = "tabindex";
+      try { el.focus({preventScroll: true}); } catch (e) { /* detached */ }
+      const active = deepActive();
+      if (active !== el) {
+        problem = problem || "focus_moved";
+        out.focus_went_to = describe(active);
+      }
+      out.focusable = !problem;
+      out.focus_problem = problem;
+    }
+    const found = {privacy: [], imprint: []};
+    let total = 0;
+    for (const el of deepQueryAll(document, "a[href]")) {
+      if (++total > 3000 || overBudget()) break;
+      const kinds = linkKinds(el).filter((kind) => found[kind].length < 6);
+      if (!kinds.length || !rendered(el)) continue;
+      for (const kind of kinds) {
+        found[kind].push({el, text: (label(el) || "").slice(0, 80),
+                          href: (el.href || el.getAttribute("href") || "").slice(0, 300), in_banner: inBanner(el)});
+      }
+    }
+    if (args.measure) {
+      const scroller = document.scrollingElement || document.documentElement;
+      const saved = [[scroller, scroller.scrollLeft, scroller.scrollTop]];
+      for (const kind of ["privacy", "imprint"]) {
+        for (const entry of found[kind]) {
+          for (let p = parentOf(entry.el), i = 0; p && i < 60; p = parentOf(p), i++) {
+            if (p.scrollHeight > p.clientHeight || p.scrollWidth > p.clientWidth) saved.push([p, p.scrollLeft, p.scrollTop]);
+          }
+        }
+      }
+      const before = deepActive();
+      try {
+        for (const kind of ["privacy", "imprint"]) {
+          for (const entry of found[kind]) {
+            if (overBudget()) break;
+            measure(entry.el, entry);
+          }
+        }
+      } finally {
+        for (let i = saved.length - 1; i >= 0; i--) {
+          const [el, left, top] = saved[i];
+          // "instant": a page with scroll-behavior:smooth would otherwise animate back later.
+          try { el.scrollTo({left, top, behavior: "instant"}); } catch (e) { /* gone */ }
+        }
+        try {
+          if (before && before !== document.body && before.focus) before.focus({preventScroll: true});
+          else if (deepActive() && deepActive() !== document.body && deepActive().blur) deepActive().blur();
+        } catch (e) { /* focus cannot be restored: nothing more to do */ }
+      }
+    }
+    const strip = (list) => list.map(({el, ...rest}) => rest);
+    return {privacy: strip(found.privacy), imprint: strip(found.imprint)};
   }
 
   if (args.mode === "storage") {

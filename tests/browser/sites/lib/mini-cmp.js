@@ -9,6 +9,10 @@
 //   text: banner text
 //   trackers: {analytics: [urls], marketing: [urls]}  loaded only with consent
 //   withdraw: true                          a "Cookie-Einstellungen" footer link on every page
+//   overlay: true                           a full-screen modal backdrop behind the banner (covers the footer)
+//   trapFocus: true                         focus leaving the banner is pulled back to its first button
+// The default bottom bar pads the page by its height, so the footer's privacy and imprint
+// links can be scrolled above it and stay clickable while it is open (POL001).
 (function () {
   var DEFAULTS = {
     "reject": "button",
@@ -44,7 +48,9 @@
         "http://js.hs-scripts.com/4711.js"
       ]
     },
-    "withdraw": true
+    "withdraw": true,
+    "overlay": false,
+    "trapFocus": false
   };
   var cfg = Object.assign({}, DEFAULTS, window.MINI_CMP || {});
   var changes = cfg.categoryChanges || {};
@@ -69,14 +75,31 @@
       if (granted.indexOf(cat) >= 0) trackers[cat].forEach(load);
     });
   }
-  function close(box) { if (box && box.parentNode) box.parentNode.removeChild(box); }
+  var trap = null;
+  function close(box) {
+    if (box && box.parentNode) box.parentNode.removeChild(box);
+    document.body.style.paddingBottom = "";
+    if (trap) { document.removeEventListener("focusin", trap, true); trap = null; }
+  }
   function choose(value, box) { setConsent(value); close(box); apply(value); }
 
   function banner() {
     var box = document.createElement("div");
     box.id = "mini-banner";
-    box.setAttribute("style", "position:fixed;bottom:0;left:0;right:0;background:#ffffff;color:#222222;" +
-      "padding:16px;border-top:2px solid #333;font:16px sans-serif;z-index:1000");
+    var root = box;  // what a choice removes: the bar, or the backdrop with the banner in it
+    if (cfg.overlay) {
+      root = document.createElement("div");
+      root.id = "mini-backdrop";
+      root.setAttribute("style", "position:fixed;top:0;left:0;right:0;bottom:0;background:rgba(0,0,0,0.6);z-index:999");
+      box.setAttribute("role", "dialog");
+      box.setAttribute("aria-modal", "true");
+      box.setAttribute("style", "position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:640px;" +
+        "background:#ffffff;color:#222222;padding:20px;border:2px solid #333;font:16px sans-serif;z-index:1000");
+      root.appendChild(box);
+    } else {
+      box.setAttribute("style", "position:fixed;bottom:0;left:0;right:0;background:#ffffff;color:#222222;" +
+        "padding:16px;border-top:2px solid #333;font:16px sans-serif;z-index:1000");
+    }
     var p = document.createElement("p");
     p.textContent = cfg.text || "Wir setzen Cookies ein.";
     box.appendChild(p);
@@ -85,20 +108,20 @@
     var accept = document.createElement("button");
     accept.textContent = "Alle akzeptieren";
     accept.setAttribute("style", btnStyle);
-    accept.onclick = function () { choose("all", box); };
+    accept.onclick = function () { choose("all", root); };
     bar.appendChild(accept);
     if (cfg.reject === "button") {
       var reject = document.createElement("button");
       reject.textContent = "Alle ablehnen";
       reject.setAttribute("style", btnStyle);
-      reject.onclick = function () { choose("none", box); };
+      reject.onclick = function () { choose("none", root); };
       bar.appendChild(reject);
     }
     if (cfg.settings) {
       var set = document.createElement("button");
       set.textContent = "Einstellungen";
       set.setAttribute("style", btnStyle);
-      set.onclick = function () { settingsLayer(box); };
+      set.onclick = function () { settingsLayer(root); };
       bar.appendChild(set);
     }
     box.appendChild(bar);
@@ -110,7 +133,7 @@
       link.href = "#";
       link.textContent = "ablehnen";
       link.setAttribute("style", "color:#c8c8c8;font-size:11px");
-      link.onclick = function (e) { e.preventDefault(); choose("none", box); };
+      link.onclick = function (e) { e.preventDefault(); choose("none", root); };
       small.appendChild(link);
       small.appendChild(document.createTextNode(", dann laden wir nur notwendige Inhalte."));
       box.appendChild(small);
@@ -120,10 +143,17 @@
       x.textContent = "×";
       x.setAttribute("aria-label", "Schließen");
       x.setAttribute("style", "position:absolute;top:4px;right:8px;background:transparent;border:0;font-size:20px;color:#222");
-      x.onclick = function () { if (cfg.close === "grants") choose("all", box); else close(box); };
+      x.onclick = function () { if (cfg.close === "grants") choose("all", root); else close(root); };
       box.appendChild(x);
     }
-    document.body.appendChild(box);
+    document.body.appendChild(root);
+    if (!cfg.overlay) document.body.style.paddingBottom = box.offsetHeight + "px";
+    if (cfg.trapFocus) {
+      trap = function (e) {
+        if (!box.contains(e.target)) { var first = box.querySelector("button"); if (first) first.focus(); }
+      };
+      document.addEventListener("focusin", trap, true);
+    }
   }
 
   function settingsLayer(first) {
