@@ -214,9 +214,14 @@ def category_not_allowed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
 
     assert ctx.inventory is not None and ctx.guideline is not None
     threshold = Confidence(params.get("min_confidence", "medium")).rank
+    # Categories the law makes the company keep (opt-outs and consents: Art. 7(1), 21(3)
+    # GDPR, § 7a UWG) are never "not allowed", even when a guideline forgets to list them.
+    required = tuple(params.get("always_allowed", ()))
     found: dict[str, list] = {}
     for field in ctx.inventory.fields:
         if not field.category or not taxonomy.is_reported(field.category) or field.confidence.rank < threshold:
+            continue
+        if any(taxonomy.covers(key, field.category) for key in required):
             continue
         if not allowed_for(ctx.guideline, field.object, field.category):
             found.setdefault(field.category, []).append(field)

@@ -57,7 +57,8 @@ def crm_form_notice(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     for form in consent.signals.get("forms") or ():
         if crm_only and not form.get("vendor"):
             continue
-        where = urlsplit(form.get("page", "")).path or form.get("page", "")
+        # "/" and "/index.html" are one page: one finding per form, not one per address.
+        where = urlsplit(page_identity(form.get("page", ""))).path or form.get("page", "")
         ident = form.get("id") or form.get("action") or "form"
         evidence = Evidence("form", {"page": form.get("page"), "action": form.get("action") or None,
                                      "id": form.get("id") or None, "vendor": form.get("vendor"),
