@@ -112,6 +112,8 @@ records = "../shared/records.yml"
      "t.toml: target 'a': schedule: 'fortnightly' is not hourly, daily, weekly or a cron expression"),
     ('[[target]]\nname = "a"\nurl = "http://x/"\nschedule = "61 * * * *"',
      "t.toml: target 'a': schedule: minute: 61 is outside 0-59"),
+    ('[[target]]\nname = "a"\nurl = "http://x/"\ntimezone = "Europe/Düsseldorf"',
+     "t.toml: target 'a': timezone: 'Europe/Düsseldorf' is not a known time zone (write an IANA name such as"),
     ('[[target]]\nname = "a"\nurl = "http://x/"\n[[target]]\nname = "a"\nurl = "http://y/"',
      "t.toml: target 'a': name: is used by more than one target (names must be unique)"),
     ('[[target]]\nurl = "http://x/"', "t.toml: [[target]] #1: name: missing"),
@@ -182,3 +184,34 @@ def test_cron_matcher_fields_ranges_steps_names_and_day_or_rule():
     for bad in ("* * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *", "0 24 * * *", ""):
         with pytest.raises(ScheduleError):
             parse_schedule(bad)
+
+
+def test_schedule_in_the_targets_time_zone_follows_the_office_clock_summer_and_winter(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[defaults]\ntimezone = "Europe/Berlin"\n[[target]]\nname = "a"\nurl = "http://x/"\n'
+                    'schedule = "0 6 * * 1-5"\n[[target]]\nname = "b"\nurl = "http://y/"\ntimezone = "UTC"\n'
+                    'schedule = "0 6 * * 1-5"\n', encoding="utf-8")
+    berlin, utc_target = load_targets(path).targets
+    assert (berlin.schedule.timezone, utc_target.schedule.timezone) == ("Europe/Berlin", "UTC")
+    # Winter (CET, UTC+1): 06:00 in Berlin is 05:00 UTC; Monday 30 November 2026.
+    assert berlin.schedule.next(utc(2026, 11, 29, 12, 0)) == utc(2026, 11, 30, 5, 0)
+    assert utc_target.schedule.next(utc(2026, 11, 29, 12, 0)) == utc(2026, 11, 30, 6, 0)
+    # Summer (CEST, UTC+2): Monday 1 June 2026, 06:00 in Berlin is 04:00 UTC.
+    assert berlin.schedule.next(utc(2026, 5, 31, 12, 0)) == utc(2026, 6, 1, 4, 0)
+    assert berlin.schedule.is_due(utc(2026, 5, 29, 4, 0), utc(2026, 6, 1, 4, 0))
+    assert not berlin.schedule.is_due(utc(2026, 5, 29, 4, 0), utc(2026, 6, 1, 3, 59))
+    # The weekday is Berlin's: Monday 00:30 in Berlin is still Sunday 23:30 UTC.
+    midnight = parse_schedule("30 0 * * 1", "Europe/Berlin")
+    assert midnight.next(utc(2026, 11, 29, 12, 0)) == utc(2026, 11, 29, 23, 30)
+    assert midnight.matches(utc(2026, 11, 29, 23, 30)) and not midnight.matches(utc(2026, 11, 30, 0, 30))
+
+
+def test_schedule_across_daylight_saving_changes_runs_once():
+    # 29 March 2026: clocks jump from 02:00 to 03:00 in Berlin; 02:30 does not exist that day.
+    gap = parse_schedule("30 2 * * *", "Europe/Berlin")
+    assert gap.next(utc(2026, 3, 28, 12, 0)) == utc(2026, 3, 29, 1, 30)  # = 03:30 CEST, at the old offset
+    assert gap.next(utc(2026, 3, 29, 1, 30)) == utc(2026, 3, 30, 0, 30)  # next day 02:30 CEST
+    # 25 October 2026: 02:30 happens twice; the schedule runs at the first one only.
+    fold = parse_schedule("30 2 * * *", "Europe/Berlin")
+    assert fold.next(utc(2026, 10, 24, 12, 0)) == utc(2026, 10, 25, 0, 30)  # 02:30 CEST
+    assert fold.next(utc(2026, 10, 25, 0, 30)) == utc(2026, 10, 26, 1, 30)  # not 01:30 UTC (02:30 CET) that day

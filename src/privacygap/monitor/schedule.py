@@ -1,16 +1,23 @@
 """Schedules of monitoring targets: ``hourly``, ``daily``, ``weekly`` or a cron expression.
 
-All schedules are evaluated in UTC. The named ones are cron expressions too
-(``hourly`` = ``0 * * * *``, ``daily`` = ``0 0 * * *``, ``weekly`` = ``0 0 * * 1``), so a
-target is *due* when a scheduled instant lies after its last successful run and at or
-before now. That makes ``monitor run`` robust to being started a few seconds early or
-late by the system's cron: a daily target runs once per UTC day, whenever the job runs.
+Schedules are evaluated in the target's time zone (an IANA name such as ``Europe/Berlin``;
+UTC when none is given), so ``0 6 * * 1-5`` means 06:00 on workdays on the office clock,
+summer and winter. The named ones are cron expressions too (``hourly`` = ``0 * * * *``,
+``daily`` = ``0 0 * * *``, ``weekly`` = ``0 0 * * 1``), so a target is *due* when a
+scheduled instant lies after its last successful run and at or before now. That makes
+``monitor run`` robust to being started a few seconds early or late by the system's cron:
+a daily target runs once per day, whenever the job runs.
+
+Daylight-saving transitions: a wall-clock time that does not exist on the spring-forward
+day (02:30 in Berlin) runs at the same offset as before the change (03:30 summer time); a time
+that occurs twice on the fall-back day runs once, at its first occurrence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NAMED = {
     "hourly": "0 * * * *",
@@ -90,8 +97,17 @@ class Schedule:
     weekdays: frozenset[int]  # 0 = Sunday … 6 = Saturday (7 folded into 0)
     dom_restricted: bool
     dow_restricted: bool
+    timezone: str = "UTC"  # IANA name the fields are read in
 
-    def _day_matches(self, day: datetime) -> bool:
+    @property
+    def zone(self) -> tzinfo:
+        """The time zone the cron fields are read in."""
+        return timezone.utc if self.timezone == "UTC" else ZoneInfo(self.timezone)
+
+    def _local(self, when: datetime) -> datetime:
+        return _utc(when).astimezone(self.zone)
+
+    def _day_matches(self, day: date) -> bool:
         if day.month not in self.months:
             return False
         dom_ok = day.day in self.days
@@ -102,34 +118,37 @@ class Schedule:
         return dom_ok and dow_ok
 
     def matches(self, when: datetime) -> bool:
-        """True when ``when`` (to the minute, UTC) is a scheduled instant."""
-        when = _utc(when)
+        """True when ``when`` (to the minute, read in the schedule's time zone) is a scheduled instant."""
+        when = self._local(when)
         return when.minute in self.minutes and when.hour in self.hours and self._day_matches(when)
 
+    def _instant(self, day: datetime, hour: int, minute: int) -> datetime:
+        # Wall-clock time of that day in the zone, as a UTC instant (fold=0: first occurrence).
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone).astimezone(timezone.utc)
+
     def previous(self, now: datetime) -> datetime | None:
-        """The latest scheduled instant at or before ``now``, or None within five years."""
+        """The latest scheduled instant at or before ``now`` (UTC), or None within five years."""
         now = _utc(now).replace(second=0, microsecond=0)
-        day = now.replace(hour=0, minute=0)
+        day = self._local(now).date()
         for _ in range(_HORIZON_DAYS):
             if self._day_matches(day):
                 for hour in sorted(self.hours, reverse=True):
                     for minute in sorted(self.minutes, reverse=True):
-                        candidate = day.replace(hour=hour, minute=minute)
+                        candidate = self._instant(day, hour, minute)
                         if candidate <= now:
                             return candidate
             day -= timedelta(days=1)
         return None
 
     def next(self, after: datetime) -> datetime | None:
-        """The first scheduled instant strictly after ``after``, or None within five years."""
+        """The first scheduled instant strictly after ``after`` (UTC), or None within five years."""
         after = _utc(after)
-        start = after.replace(second=0, microsecond=0)
-        day = start.replace(hour=0, minute=0)
+        day = self._local(after.replace(second=0, microsecond=0)).date()
         for _ in range(_HORIZON_DAYS):
             if self._day_matches(day):
                 for hour in sorted(self.hours):
                     for minute in sorted(self.minutes):
-                        candidate = day.replace(hour=hour, minute=minute)
+                        candidate = self._instant(day, hour, minute)
                         if candidate > after:
                             return candidate
             day += timedelta(days=1)
@@ -147,12 +166,28 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
 
 
-def parse_schedule(text: str) -> Schedule:
+def check_timezone(name: str) -> str:
+    """``name`` if it is a known IANA time zone (or UTC); raises :class:`ScheduleError` otherwise."""
+    if not isinstance(name, str) or not name.strip():
+        raise ScheduleError("a time zone must be an IANA name such as 'Europe/Berlin' or 'UTC'")
+    name = name.strip()
+    if name.upper() in ("UTC", "Z", "ETC/UTC"):
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"{name!r} is not a known time zone (write an IANA name such as 'Europe/Berlin')") from None
+    return name
+
+
+def parse_schedule(text: str, tz: str = "UTC") -> Schedule:
     """Parse ``hourly``, ``daily``, ``weekly`` or a five-field cron expression ``m h dom mon dow``.
 
     Supports ``*``, numbers, ranges ``a-b``, lists ``a,b``, steps ``*/n`` and ``a-b/n``, and
-    three-letter month and weekday names. Raises :class:`ScheduleError` with the reason.
+    three-letter month and weekday names; the fields are read in the IANA time zone ``tz``.
+    Raises :class:`ScheduleError` with the reason.
     """
+    zone = check_timezone(tz)
     if not isinstance(text, str) or not text.strip():
         raise ScheduleError("a schedule must be hourly, daily, weekly or a cron expression 'm h dom mon dow'")
     expression = NAMED.get(text.strip().lower(), text.strip())
@@ -167,4 +202,4 @@ def parse_schedule(text: str) -> Schedule:
     weekdays = frozenset(d % 7 for d in sets[4])
     return Schedule(text=text.strip(), minutes=sets[0], hours=sets[1], days=sets[2], months=sets[3],
                     weekdays=weekdays, dom_restricted=not parts[2].startswith("*"),
-                    dow_restricted=not parts[4].startswith("*"))
+                    dow_restricted=not parts[4].startswith("*"), timezone=zone)

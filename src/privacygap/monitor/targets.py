@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from privacygap.errors import UsageError
-from privacygap.monitor.schedule import Schedule, ScheduleError, parse_schedule
+from privacygap.monitor.schedule import Schedule, ScheduleError, check_timezone, parse_schedule
 
 SEVERITIES = ("low", "medium", "high", "critical")
 FAIL_ON = (*SEVERITIES, "never")
@@ -23,7 +23,7 @@ LANGS = ("de", "en")
 # Keys a [[target]] may carry; [defaults] may carry all but the identifying ones.
 TARGET_KEYS = frozenset({
     "name", "url", "policy_url", "policy", "crm", "crm_format", "notes", "guideline", "records", "browser",
-    "schedule", "alerts", "lang", "fail_on", "allow_private", "facts",
+    "schedule", "timezone", "alerts", "lang", "fail_on", "allow_private", "facts",
 })
 IDENTIFYING_KEYS = frozenset({"name", "url", "policy_url", "policy", "crm"})
 DEFAULT_KEYS = TARGET_KEYS - IDENTIFYING_KEYS
@@ -218,7 +218,11 @@ def _target(raw: Any, index: int, defaults: dict[str, Any], base: Path, path: Pa
     if not (url or policy_file or crm or notes):
         raise where.error("url", "missing: give url, policy or crm")
     try:
-        schedule = parse_schedule(merged.get("schedule", "daily"))
+        zone = check_timezone(merged.get("timezone", "UTC"))
+    except ScheduleError as exc:
+        raise where.error("timezone", str(exc)) from None
+    try:
+        schedule = parse_schedule(merged.get("schedule", "daily"), zone)
     except ScheduleError as exc:
         raise where.error("schedule", str(exc)) from None
     facts = merged.get("facts", {})
