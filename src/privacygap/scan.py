@@ -20,7 +20,7 @@ from privacygap import __version__, taxonomy
 from privacygap.checks.engine import run_checks
 from privacygap.checks.kinds import CheckContext, Guideline
 from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, UsageError
-from privacygap.models import ConsentResult, Finding, Inventory, RunError, Severity, Statement, to_jsonable
+from privacygap.models import ConsentResult, Finding, Inventory, PageLinks, RunError, Severity, Statement, to_jsonable
 from privacygap.records.model import Records
 
 Progress = Callable[[str, str], None]
@@ -66,6 +66,7 @@ class _Collected:
     guideline: Guideline | None = None
     records: Records | None = None
     final_policy_url: str | None = None
+    legal_links: tuple[PageLinks, ...] = ()  # links of the statically fetched pages (POL001 without a browser)
     errors: list[RunError] = field(default_factory=list)
     worst_exit: int = ExitCode.OK
 
@@ -149,6 +150,7 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
     except PrivacyGapError as exc:
         got.fail("crawl", exc)
         return []
+    got.legal_links = tuple(found.legal_links)
     if found.policy_page is None:
         return list(found.links)
     got.final_policy_url = found.policy_page.final_url
@@ -325,7 +327,7 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
     progress("checks", "comparing statement, CRM and website")
     ctx = CheckContext(site=request.url or request.policy_url or request.policy_file or "",
                        statement=got.statement, inventory=got.inventory, consent=got.consent,
-                       guideline=got.guideline, records=got.records, facts=request.facts)
+                       guideline=got.guideline, records=got.records, pages=got.legal_links, facts=request.facts)
     outcome = run_checks(ctx, lang=lang, selectors=request.select or None, ignore=request.ignore or None)
     got.errors.extend(outcome.errors)
     pending.remove("checks")

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from privacygap.checks.kinds import CheckContext
-from privacygap.runjson import consent_from_json, inventory_from_json, statement_from_json
+from privacygap.runjson import consent_from_json, inventory_from_json, page_links_from_json, statement_from_json
 
 
 def load_case(path: Path) -> dict[str, Any]:
@@ -68,4 +68,5 @@ def build_context(case_input: dict[str, Any]) -> CheckContext:
         records = records_from_dict(case_input["records"], path="records.toml", base_dir=Path(__file__).parent)
     return CheckContext(site=case_input.get("site", "https://firma.example/"), statement=statement,
                         inventory=inventory, consent=consent, guideline=guideline, records=records,
+                        pages=tuple(page_links_from_json(p) for p in case_input.get("pages") or ()),
                         facts=case_input.get("facts", {}))

@@ -41,6 +41,15 @@ def test_statement_and_imprint_links_in_the_footer(server: LocalServer, fetcher:
     assert server.url("/produkte") in result.links and server.url("/blog/dsgvo-tipps") in result.links
     # The footer link won: the blog post (body link containing "Datenschutz") was never fetched.
     assert "/blog/dsgvo-tipps" not in server.paths()
+    # The links each fetched page offers (POL001 without a browser); the statement and the
+    # imprint pages have no footer here, and each counts as its own link.
+    assert [(p.kind, p.phase, p.privacy and p.privacy.href, p.imprint and p.imprint.href)
+            for p in result.legal_links] == [
+        ("start", "static", server.url("/rechtliches/ds"), server.url("/rechtliches/imp")),
+        ("statement", "static", server.url("/rechtliches/ds"), None),
+        ("imprint", "static", None, server.url("/rechtliches/imp")),
+    ]
+    assert result.legal_links[0].privacy.text == "datenschutz"
 
 
 def test_footer_beats_body_and_exact_beats_contains(server: LocalServer) -> None:
@@ -66,6 +75,9 @@ def test_statement_only_reachable_by_path(server: LocalServer, fetcher: Fetcher)
     assert result.policy_url == server.url("/datenschutz")
     assert result.imprint_page is None
     assert result.candidates_tried == [server.url("/datenschutz")]
+    # Found by path only: the start page itself offers no link to the statement.
+    assert [(p.kind, p.privacy) for p in result.legal_links] == [("start", None), ("statement", result.legal_links[1].privacy)]
+    assert result.legal_links[1].privacy.href == server.url("/datenschutz")
 
 
 def test_soft_404_paths_are_not_taken(server: LocalServer, fetcher: Fetcher) -> None:

@@ -45,6 +45,12 @@ def test_static_scan_finds_the_exact_gap(tmp_path, kestner_site):
     assert quote["section"] == "4. Besondere Kategorien"
     assert "HubSpot" in by_check["POL006"][0]["message"]
     assert "POL011" in by_check
+    # Without a browser, POL001 reads the fetched pages: the imprint page has no link to the statement.
+    (unreachable,) = by_check["POL001"]
+    assert unreachable["message"] == ("Auf 1 von 3 besuchten Seiten fehlt ein Link zur Datenschutzerklärung "
+                                      f"({kestner_site}rechtliches/impressum.html).")
+    assert unreachable["evidence"] == [{"kind": "legal_link", "url": kestner_site + "rechtliches/impressum.html",
+                                        "link": "privacy", "problem": "missing"}]
     hobbies = next(f for f in by_check["CRM001"] if f["category"] == "user.demographic.interests")
     assert {"kind": "crm_field", "object": "contact", "name": "hobbys"}.items() <= hobbies["evidence"][0].items()
 

@@ -32,6 +32,7 @@ from privacygap import resources
 from privacygap.crawl.fetch import Fetcher, Page
 from privacygap.crawl.urls import normalise_url, same_site
 from privacygap.errors import FetchError, StatementNotFoundError
+from privacygap.models import LegalLink, PageLinks
 
 _MAX_LINK_CANDIDATES = 6  # more links than this to one kind of page are noise, not options
 
@@ -49,6 +50,8 @@ class Discovery:
     links: list[str] = field(default_factory=list)
     # "url: problem" for every candidate that could not be fetched (statement and imprint).
     failures: list[str] = field(default_factory=list)
+    # The legal links of the pages fetched (start, statement, imprint): POL001 without a browser.
+    legal_links: list[PageLinks] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,12 @@ def site_links(soup: BeautifulSoup, page: Page) -> list[str]:
     return list(seen)
 
 
-def link_candidates(soup: BeautifulSoup, page: Page, kind: str) -> list[LinkCandidate]:
-    """Links of ``page`` that may lead to the ``kind`` ("statement" or "imprint"), best first."""
+def link_candidates(soup: BeautifulSoup, page: Page, kind: str, *, any_site: bool = False) -> list[LinkCandidate]:
+    """Links of ``page`` that may lead to the ``kind`` ("statement" or "imprint"), best first.
+
+    Only same-site links unless ``any_site`` (a group's central statement on another domain
+    still is a link to the statement, but discovery does not follow it).
+    """
     catalog = link_keywords()
     spec, scores = catalog[kind], catalog["scores"]
     texts = set(spec["texts"])
@@ -165,7 +172,7 @@ def link_candidates(soup: BeautifulSoup, page: Page, kind: str) -> list[LinkCand
     best: dict[str, LinkCandidate] = {}
     for link in soup.find_all("a", href=True):
         url = _resolve_href(str(link["href"]), base, soup)
-        if url is None or not same_site(url, page.final_url):
+        if url is None or not (any_site or same_site(url, page.final_url)):
             continue
         text = _link_text(link)
         if any(word in text for word in excluded):
@@ -298,6 +305,24 @@ class _Search:
         return None
 
 
+def page_legal_links(soup: BeautifulSoup, page: Page, kind: str, *, itself: str | None = None) -> PageLinks:
+    """Which links to the statement and the imprint a statically fetched page offers.
+
+    ``kind`` says what the page is (start, statement, imprint); ``itself`` ("privacy" or
+    "imprint") marks the page as its own link target — the statement need not link to itself.
+    Whether a banner covers the links only the browser can tell; this is the ``--no-browser``
+    view of POL001.
+    """
+    found: dict[str, LegalLink | None] = {}
+    for link_kind, catalog_kind in (("privacy", "statement"), ("imprint", "imprint")):
+        if itself == link_kind:
+            found[link_kind] = LegalLink(text="", href=page.final_url)
+            continue
+        candidates = link_candidates(soup, page, catalog_kind, any_site=True)
+        found[link_kind] = LegalLink(text=candidates[0].text, href=candidates[0].url) if candidates else None
+    return PageLinks(url=page.final_url, phase="static", kind=kind, privacy=found["privacy"], imprint=found["imprint"])
+
+
 def discover(start_url: str, fetcher: Fetcher, *, policy_url: str | None = None) -> Discovery:
     """Fetch ``start_url`` and find the site's privacy statement and imprint.
 
@@ -321,6 +346,11 @@ def discover(start_url: str, fetcher: Fetcher, *, policy_url: str | None = None)
     if policy_page is None:
         raise StatementNotFoundError(start.final_url, tried)
     imprint_page = search.find("imprint", [])
+    legal = [page_legal_links(search.soup(start), start, "start")]
+    for page, kind in ((policy_page, "statement"), (imprint_page, "imprint")):
+        if page is not None and page.final_url != start.final_url:
+            legal.append(page_legal_links(search.soup(page), page, kind,
+                                          itself="privacy" if kind == "statement" else "imprint"))
     return Discovery(
         start_page=start,
         policy_page=policy_page,
@@ -330,4 +360,5 @@ def discover(start_url: str, fetcher: Fetcher, *, policy_url: str | None = None)
         candidates_tried=tried,
         links=site_links(search.soup(start), start),
         failures=search.failures,
+        legal_links=legal,
     )

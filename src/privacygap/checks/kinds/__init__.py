@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from privacygap.models import Confidence, ConsentResult, Evidence, Inventory, Severity, Statement
+from privacygap.models import Confidence, ConsentResult, Evidence, Inventory, PageLinks, Severity, Statement
 from privacygap.records.model import Records
 
 
@@ -42,6 +42,9 @@ class CheckContext:
     guideline: Guideline | None = None
     # The DPO's records (--records): vendor list, VVT, dialer settings, call script.
     records: Records | None = None
+    # Legal links of statically fetched pages (start, statement, imprint): POL001 when the
+    # browser did not run; the browser's own reading (consent.legal_links) is preferred.
+    pages: tuple[PageLinks, ...] = ()
     # Facts the user supplies (e.g. {"dpo_appointed": true, "employees": 40}).
     facts: Mapping[str, Any] = field(default_factory=dict)
 
@@ -59,6 +62,8 @@ class CheckContext:
             return self.guideline is not None
         if need == "records":
             return self.records is not None
+        if need == "pages":
+            return bool(self.pages) or (self.consent is not None and bool(self.consent.legal_links))
         return False
 
 
@@ -77,6 +82,9 @@ class Hit:
     key: str = ""
     severity: Severity | None = None
     confidence: Confidence | None = None
+    # A hit that rests on a fallback (e.g. an unreadable chat widget) asks for review even
+    # where the check's other findings do not; None: the check's own setting.
+    needs_human_review: bool | None = None
 
 
 def localised(de: str, en: str) -> dict[str, str]:
