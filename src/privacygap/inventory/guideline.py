@@ -7,13 +7,13 @@ CRM017 and CRM022 compare the inventory with it.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from privacygap import taxonomy
 from privacygap.checks.kinds import Guideline
+from privacygap.docfile import parse_document
 from privacygap.errors import InputFileError
 
 MAX_BYTES = 1024 * 1024
@@ -111,35 +111,8 @@ def load_guideline(path: str) -> Guideline:
         raise InputFileError(path, f"cannot read guideline: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InputFileError(path, "guideline is not UTF-8 text") from None
-    suffix = file.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return guideline_from_dict(_yaml(text, path), path)
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise InputFileError(path, "TOML nests too deeply") from None
-    except tomllib.TOMLDecodeError as exc:
-        if suffix == ".toml":
-            message = str(exc)
-            location = message[message.find("(at ") + 4:-1] if "(at " in message else None
-            raise InputFileError(path, f"invalid TOML: {message.split(' (at ')[0]}", location=location) from None
-        data = _yaml(text, path)
+    data, _ = parse_document(text, path, file.suffix.lower())
     return guideline_from_dict(data, path)
-
-
-def _yaml(text: str, path: str) -> Any:
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputFileError(path, f"invalid YAML: {exc.problem}",
-                             location=f"line {mark.line + 1} column {mark.column + 1}" if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise InputFileError(path, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise InputFileError(path, "YAML nests too deeply") from None
 
 
 def retention_for(guideline: Guideline, category: str) -> str | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from privacygap import taxonomy
+from privacygap.docfile import parse_document
 from privacygap.errors import InputFileError
 from privacygap.records.model import CallScript, DialerCampaign, ProcessingRecord, Records, VendorRecord
 from privacygap.records.regions import normalise_region
@@ -338,36 +338,11 @@ def load_records(path: str) -> Records:
     except UnicodeDecodeError:
         raise InputFileError(path, "the records file is not UTF-8 text") from None
     suffix = file.suffix.lower()
-    base_dir = file.parent
-    if suffix in (".yaml", ".yml"):
-        return records_from_dict(_yaml(text, path), path, base_dir=base_dir, source=text)
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise InputFileError(path, "TOML nests too deeply") from None
-    except tomllib.TOMLDecodeError as exc:
-        if suffix == ".toml":
-            message = str(exc)
-            location = message[message.find("(at ") + 4:-1] if "(at " in message else None
-            raise InputFileError(path, f"invalid TOML: {message.split(' (at ')[0]}", location=location) from None
-        data = _yaml(text, path)
-        return records_from_dict(data, path, base_dir=base_dir, source=None)
-    return records_from_dict(data, path, base_dir=base_dir, source=text)
-
-
-def _yaml(text: str, path: str) -> Any:
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputFileError(path, f"invalid YAML: {exc.problem}",
-                             location=f"line {mark.line + 1} column {mark.column + 1}" if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise InputFileError(path, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise InputFileError(path, "YAML nests too deeply") from None
+    data, syntax = parse_document(text, path, suffix)
+    # Key lines are looked up by the syntax the file name announces; YAML under another
+    # name (TOML failed) has no reliable line lookup, so its errors name the key only.
+    guessed_yaml = syntax == "yaml" and suffix not in (".yaml", ".yml")
+    return records_from_dict(data, path, base_dir=file.parent, source=None if guessed_yaml else text)
 
 
 # ---------------------------------------------------------------------------- error lines
