@@ -338,11 +338,14 @@ def phone_consent_undocumented(ctx: CheckContext, params: dict) -> Iterable[Hit]
     audience = localised("Verbraucher sind unter den Kontakten", "consumers are among the contacts") if consumer else \
         localised("es gibt keine Firmendaten, Verbraucher sind also nicht ausgeschlossen",
                   "there is no company data, so consumers cannot be ruled out")
+    # Consumers inferred only from missing company data (a calls-only export, say) is a weaker
+    # reason than a consumer marker: same severity, lower confidence.
+    inferred = None if consumer else Confidence.LOW
     if not consents:
         yield Hit(values={**values, "problem": localised(
             f"kein Feld dokumentiert eine Einwilligung in Telefonwerbung samt Nachweis; {audience['de']}",
             f"no field documents a consent to telephone advertising with its proof; {audience['en']}")},
-            evidence=evidence, key="consumer-no-consent", severity=Severity.CRITICAL)
+            evidence=evidence, key="consumer-no-consent", severity=Severity.CRITICAL, confidence=inferred)
         return
     if not proofs:
         yield Hit(values={**values, "problem": localised(
@@ -351,7 +354,7 @@ def phone_consent_undocumented(ctx: CheckContext, params: dict) -> Iterable[Hit]
             f"the consent ({_fields(consents)}) has no field for its proof (time, source, wording or version) "
             f"that § 7a UWG requires for five years; {audience['en']}")},
             evidence=tuple(field_evidence(f) for f in consents[:3]) + evidence, key="consent-without-proof",
-            severity=Severity.HIGH)
+            severity=Severity.HIGH, confidence=inferred)
 
 
 # ---------------------------------------------------------------- CRM011
