@@ -38,8 +38,14 @@ Judgments (``target: person``) count only about a person: the noun they qualify 
 Typ" but not "schwierige Marktlage") or the subject of their clause ("Frau L. ist nervig" but not
 "das Projekt ist schwierig"); a clause without a subject ("Wirkt gestresst, sehr nervig") is about
 the contact. Ambiguous words (``anchor: person``: Betriebsrat, Kirche, Krebs, Kinder) count only when
-their clause refers to a person.
+their clause refers to a person, and not in a clause that frames them as the customer (``business_frames``:
+"Gewerkschaft als Kunde", "the parish is a customer").
+
+Hypotheticals and embedded questions (``negation.hypothetical``: falls, ob; if, whether) take the rest of
+their clause out like a negation: "falls er krank wird", "asks if the tool handles maternity leave".
+A term may list words it must not match (``unless``: "*-op" but not "Projekt-OP").
 """
+
 
 from __future__ import annotations
 
@@ -91,6 +97,7 @@ class _Term:
     target: bool = False  # a judgment that must be about a person
     anchor: bool = False  # an ambiguous word that needs a person in its clause
     own_negation: bool = False  # the phrase holds its own "not" ("do not call"): a cue inside it is no negation
+    unless: tuple[str, ...] = ()  # patterns its first word must not match ("projekt-op" for "*-op")
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,8 @@ class _Lexicon:
     suffix_ends: tuple[str, ...]  # their endings, for one endswith() per word
     det_negation: frozenset[str]
     verb_negation: frozenset[str]
+    hypothetical: frozenset[str]
+    frames: tuple[tuple[str, ...], ...]  # "als kunde", "as a client": the clause is about a customer
     breaks: frozenset[str]
     coordinators: frozenset[str]
     prepositions: frozenset[str]
@@ -115,6 +124,9 @@ class _Lexicon:
     possessive_only: frozenset[str]
     possessives: frozenset[str]
     colleagues: frozenset[str]
+    of_words: frozenset[str]  # "Sohn von Hr. X", "son of Mr X"
+    possessive_endings: tuple[str, ...]  # "Kraus's dad", "his father's funeral"
+    not_possessive: frozenset[str]  # "it's", "he's": contractions, not possessives
 
 
 def _words(document: dict, key: str) -> set[str]:
@@ -135,7 +147,9 @@ def lexicon() -> _Lexicon:
     exact: dict[str, list[_Term]] = {}
     prefix: dict[str, list[_Term]] = {}
     suffix: list[tuple[str, _Term]] = []
-    sets: dict[str, set[str]] = {k: set() for k in ("det", "verb", "clause_breaks", "coordinators", "prepositions",
+    frames: set[tuple[str, ...]] = set()
+    sets: dict[str, set[str]] = {k: set() for k in ("det", "verb", "hypothetical", "of", "possessive_endings",
+                                                      "not_possessive", "clause_breaks", "coordinators", "prepositions",
                                                       "titles", "person_pronouns", "person_nouns", "perception_verbs",
                                                       "copulas", "np_stops", "relations", "possessive_only",
                                                       "possessives", "colleagues")}
@@ -144,18 +158,22 @@ def lexicon() -> _Lexicon:
         negation = document.get("negation") or {}
         sets["det"] |= _words(negation, "determiners")
         sets["verb"] |= _words(negation, "verbal")
+        sets["hypothetical"] |= _words(negation, "hypothetical")
+        frames |= {tuple(str(f).lower().split()) for f in document.get("business_frames") or []}
         for key in ("clause_breaks", "coordinators", "prepositions", "titles", "person_pronouns", "person_nouns",
                     "perception_verbs", "copulas", "np_stops"):
             sets[key] |= _words(document, key)
         third = document.get("third_persons") or {}
-        for key in ("relations", "possessive_only", "possessives", "colleagues"):
+        for key in ("relations", "possessive_only", "possessives", "colleagues", "of", "possessive_endings",
+                    "not_possessive"):
             sets[key] |= _words(third, key)
         for entry in document.get("terms") or []:
             also = tuple((a["category"], a["kind"]) for a in entry.get("also") or [])
             for phrase in _phrases(entry):
                 words = tuple(phrase.split())
                 term = _Term(words, entry["category"], entry["kind"], also, entry.get("target") == "person",
-                             entry.get("anchor") == "person", entry.get("negation") == "own")
+                             entry.get("anchor") == "person", entry.get("negation") == "own",
+                             tuple(str(u).lower() for u in entry.get("unless") or []))
                 first = words[0]
                 if first.startswith("*"):
                     suffix.append((first[1:], term))
@@ -166,12 +184,14 @@ def lexicon() -> _Lexicon:
     nouns = sets["person_nouns"]
     return _Lexicon({k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in prefix.items()}, tuple(suffix),
                     tuple(dict.fromkeys(end for end, _ in suffix)),
-                    frozenset(sets["det"]), frozenset(sets["verb"]), frozenset(sets["clause_breaks"]),
+                    frozenset(sets["det"]), frozenset(sets["verb"]), frozenset(sets["hypothetical"]),
+                    tuple(sorted(frames)), frozenset(sets["clause_breaks"]),
                     frozenset(sets["coordinators"]), frozenset(sets["prepositions"]), frozenset(sets["titles"]),
                     frozenset(sets["person_pronouns"]), frozenset(w for w in nouns if not w.endswith("*")),
                     tuple(w[:-1] for w in nouns if w.endswith("*")), frozenset(sets["perception_verbs"]),
                     frozenset(sets["copulas"]), frozenset(sets["np_stops"]), frozenset(sets["relations"]),
-                    frozenset(sets["possessive_only"]), frozenset(sets["possessives"]), frozenset(sets["colleagues"]))
+                    frozenset(sets["possessive_only"]), frozenset(sets["possessives"]), frozenset(sets["colleagues"]),
+                    frozenset(sets["of"]), tuple(sorted(sets["possessive_endings"])), frozenset(sets["not_possessive"]))
 
 
 def hash_record_id(record_id: str, salt: str | None = None) -> str:
@@ -216,7 +236,8 @@ def _snippet(words: list[str], start: int, end: int, kept: frozenset[int] | None
 class _Note:
     """One note cut into words, with the clause of every word and the negation scopes."""
 
-    __slots__ = ("_anchors", "_verb_end", "clause", "count", "det_neg", "lows", "sentence", "verb_neg", "words")
+    __slots__ = ("_anchors", "_framed", "_verb_end", "clause", "count", "det_neg", "hyp", "lows", "sentence", "verb_neg",
+                 "words")
 
     def __init__(self, text: str, lex: _Lexicon):
         words: list[str] = []
@@ -248,7 +269,14 @@ class _Note:
         self.verb_neg: set[int] = set()
         self._verb_end = 0  # verb scopes are contiguous: words before this are marked already
         self._anchors: dict[int, bool] = {}  # sentence → refers to a person
+        self._framed: dict[int, bool] = {}  # clause → frames its subject as a customer
+        self.hyp: set[int] = set()  # words after "falls"/"if" in the same clause
+        hyp_clause = -1
         for i, low in enumerate(lows):
+            if low in lex.hypothetical:
+                hyp_clause = clause[i]
+            elif clause[i] == hyp_clause:
+                self.hyp.add(i)
             if low in lex.det_negation:
                 self._determiner_scope(i, lex)
             elif low in lex.verb_negation or ("'" in low and low.endswith("n't")):
@@ -296,7 +324,7 @@ class _Note:
         ``own``: the phrase's negation is part of what it says ("do not call"), so a cue inside it
         does not count; a scope that reaches the phrase from before still does.
         """
-        if start in self.det_neg:
+        if start in self.det_neg or start in self.hyp:
             return True
         if start in self.verb_neg and not self._presupposed(start, lex):
             return True
@@ -347,12 +375,24 @@ class _Note:
             k -= 1
         return True  # no subject: sales notes leave out the contact ("Wirkt gestresst, sehr nervig")
 
+    def framed(self, start: int, lex: _Lexicon) -> bool:
+        """The clause of word ``start`` names a customer relation ("Gewerkschaft als Kunde", "is a client")."""
+        clause = self.clause[start]
+        if clause not in self._framed:
+            positions = [k for k in range(self.count) if self.clause[k] == clause]
+            lows = [self.lows[k] for k in positions]
+            self._framed[clause] = any(tuple(lows[j:j + len(frame)]) == frame
+                                       for frame in lex.frames for j in range(len(lows) - len(frame) + 1))
+        return self._framed[clause]
+
     def anchored(self, start: int, lex: _Lexicon) -> bool:
         """The sentence of word ``start`` refers to a person ("Herr O. ist in der IG Metall").
 
         The sentence, not the clause: a coordinated clause shares its subject ("He had surgery and
         now goes to church").
         """
+        if lex.frames and self.framed(start, lex):
+            return False
         sentence = self.sentence[start]
         if sentence in self._anchors:
             return self._anchors[sentence]
@@ -405,6 +445,16 @@ def _match(note: _Note, i: int, words: tuple[str, ...]) -> tuple[int, frozenset[
     return j, frozenset(kept)
 
 
+def _strip_possessive(word: str, lex: _Lexicon) -> str:
+    """"father's" → "father"; "it's" and other contractions stay as they are."""
+    if word in lex.not_possessive:
+        return word
+    for ending in lex.possessive_endings:
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[:-len(ending)]
+    return word
+
+
 def scan_text(text: str) -> list[tuple[str | None, str, str]]:
     """(category, kind, redacted snippet) for every sensitive term in one note text.
 
@@ -428,6 +478,8 @@ def scan_text(text: str) -> list[tuple[str | None, str, str]]:
                 candidates += tuple(t for suffix, t in lex.suffix if word.endswith(suffix))
             best: tuple[int, frozenset[int], _Term] | None = None
             for term in candidates:
+                if term.unless and any(_word_matches(u, word) for u in term.unless):
+                    continue
                 matched = _match(note, i, term.words)
                 if matched is not None and (best is None or matched[0] > best[0]):
                     best = (matched[0], matched[1], term)
@@ -444,10 +496,15 @@ def scan_text(text: str) -> list[tuple[str | None, str, str]]:
                     found.extend((category, kind, snippet) for category, kind in term.also)
                     covered = end
         # Third persons: "seine Frau", "Tochter Lena", "his wife" — also inside a phrase ("sein Mann").
-        if word in lex.relations or word in lex.possessive_only:
-            possessive = i > 0 and lows[i - 1] in lex.possessives and note.clause[i - 1] == note.clause[i]
+        base = _strip_possessive(word, lex)  # "his father's funeral"
+        if base in lex.relations or base in lex.possessive_only:
+            possessive = i > 0 and note.clause[i - 1] == note.clause[i] and (
+                lows[i - 1] in lex.possessives or _strip_possessive(lows[i - 1], lex) != lows[i - 1])
             named = (i + 1 < count and words[i + 1][:1].isupper() and lows[i + 1] not in lex.exact
-                     and note.clause[i + 1] == note.clause[i])
+                     and note.clause[i + 1] == note.clause[i]) or (
+                i + 2 < count and lows[i + 1] in lex.of_words and lows[i + 2] in lex.titles
+                and note.clause[i + 2] == note.clause[i])  # "Sohn von Hr. X", "son of Mr X"
+            word = base
             if (word in lex.possessive_only and possessive) or (word in lex.relations and word not in lex.possessive_only
                                                                 and (possessive or named)):
                 if word in lex.colleagues:
