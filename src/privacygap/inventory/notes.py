@@ -445,6 +445,22 @@ def _match(note: _Note, i: int, words: tuple[str, ...]) -> tuple[int, frozenset[
     return j, frozenset(kept)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _candidates(word: str) -> tuple[_Term, ...]:
+    """The terms that can start at ``word``: its first pattern matches and no ``unless`` does.
+
+    Depends on the word alone, and words repeat across notes, so it is computed once per
+    word; the phrase matcher then runs only for terms that can start here.
+    """
+    lex = lexicon()
+    candidates = lex.exact.get(word, ()) + lex.prefix.get(word[:3], ())
+    if word.endswith(lex.suffix_ends):  # one C call per word; the few suffix terms only on a hit
+        candidates += tuple(t for suffix, t in lex.suffix if word.endswith(suffix))
+    return tuple(t for t in candidates
+                 if not (t.unless and any(_word_matches(u, word) for u in t.unless))
+                 and (t.words[0] == "~" or _word_matches(t.words[0], word)))
+
+
 def _strip_possessive(word: str, lex: _Lexicon) -> str:
     """"father's" → "father"; "it's" and other contractions stay as they are."""
     if word in lex.not_possessive:
@@ -473,13 +489,8 @@ def scan_text(text: str) -> list[tuple[str | None, str, str]]:
     for i in range(count):
         word = lows[i]
         if i >= covered:
-            candidates = lex.exact.get(word, ()) + lex.prefix.get(word[:3], ())
-            if word.endswith(lex.suffix_ends):  # one C call per word; the few suffix terms only on a hit
-                candidates += tuple(t for suffix, t in lex.suffix if word.endswith(suffix))
             best: tuple[int, frozenset[int], _Term] | None = None
-            for term in candidates:
-                if term.unless and any(_word_matches(u, word) for u in term.unless):
-                    continue
+            for term in _candidates(word):
                 matched = _match(note, i, term.words)
                 if matched is not None and (best is None or matched[0] > best[0]):
                     best = (matched[0], matched[1], term)
