@@ -160,3 +160,15 @@ def test_object_first_negation():
     s = analyse("## Besondere Kategorien\n\nGesundheitsdaten verarbeiten wir nicht.")
     assert s.negated_keys() == {"user.health_and_medical"}
     assert s.negated[0].quotes[0].text == "Gesundheitsdaten verarbeiten wir nicht."
+
+
+def test_stored_banner_choice_declares_privacy_preferences_but_changing_it_does_not():
+    german = analyse("## Cookies\n\nDas Cookie „fw_consent“ speichert Ihre Auswahl im Cookie-Banner für sechs Monate.")
+    quote = claims(german)["user.privacy_preferences"].quotes[0]
+    assert quote.text == "Das Cookie „fw_consent“ speichert Ihre Auswahl im Cookie-Banner für sechs Monate."
+    english = analyse("## Cookies\n\nYour preferences are remembered in the cookie fw_consent for six months.", lang="en")
+    assert "user.privacy_preferences" in english.declared_keys()
+    # Being able to change a choice is a right, not a stored category.
+    assert "user.privacy_preferences" not in analyse("## Cookies\n\nSie können Ihre Auswahl jederzeit ändern.").declared_keys()
+    assert "user.privacy_preferences" not in analyse("## Cookies\n\nYour settings can be changed at any time.",
+                                                     lang="en").declared_keys()
