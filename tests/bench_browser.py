@@ -1,6 +1,6 @@
 """Benchmark of the browser stage on loopback sites (tests/browser/sites).
 
-    python tests/bench_browser.py [--repeat 3] [--json]
+    python tests/bench_browser.py [--repeat 3] [--json] [--profile] [--quick]
 
 1. One full visit (before consent, after reject + reload + 2 sub-pages, after accept, the
    implicit-consent probe) of the compliant test site, against three bare Playwright page
@@ -10,6 +10,11 @@
    tests/.cache/npm first) visited with 1 and with 4 concurrent visits on one shared
    browser: sites per minute and peak RSS of this process plus all its children
    (Playwright's driver and Chromium), sampled every 0.2 s from /proc.
+3. ``--profile``: where one visit of the compliant site spends its time — wall time per
+   phase and the summed time of each step (page load, settle, banner reading, waits …),
+   measured by wrapping the steps of ``privacygap.crawl.visit`` with ``time.perf_counter``.
+   Nested steps are counted in their callers too (``goto`` includes its ``settle``).
+``--quick`` skips part 2.
 """
 
 from __future__ import annotations
@@ -86,10 +91,86 @@ class PeakRss:
         self._thread.join()
 
 
+# Steps of a visit that the profile times: methods of SiteVisit, and functions that visit.py
+# imported by name (banner reading, autoconsent waits).
+_PROFILED_METHODS = ("_new_phase", "_goto", "_settle", "_quiet", "_answer_banner", "_read_storage", "_collect_forms",
+                     "_collect_chat", "_legal_links", "_screenshot", "_withdrawal_control", "_pick_subpages",
+                     "_page_record")
+_PROFILED_FUNCTIONS = ("read_first_layer", "click_control")
+
+
+def profile_visit(handle, url: str, options, subpages: list[str]) -> dict:
+    """One visit with every step timed: ``{"phases": {phase: s}, "steps": {phase: {step: [count, s]}}, "total": s}``."""
+    import contextvars
+    import functools
+
+    from privacygap.crawl import banner as banner_mod
+    from privacygap.crawl import consent as consent_mod
+    from privacygap.crawl import visit as visit_mod
+
+    current = contextvars.ContextVar("phase", default="-")
+    steps: dict[str, dict[str, list]] = {}
+    phases: dict[str, float] = {}
+
+    def timed(name, func):
+        @functools.wraps(func)
+        async def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                entry = steps.setdefault(current.get(), {}).setdefault(name, [0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - started
+        return wrapper
+
+    def timed_phase(func):
+        @functools.wraps(func)
+        async def wrapper(self, name, body):
+            current.set(name)  # each phase runs in its own task or sequentially: the context var follows it
+            started = time.perf_counter()
+            try:
+                return await func(self, name, body)
+            finally:
+                phases[name] = round(time.perf_counter() - started, 2)
+        return wrapper
+
+    saved = []
+    for name in _PROFILED_METHODS:
+        if hasattr(visit_mod.SiteVisit, name):
+            saved.append((visit_mod.SiteVisit, name, getattr(visit_mod.SiteVisit, name)))
+            setattr(visit_mod.SiteVisit, name, timed(name, getattr(visit_mod.SiteVisit, name)))
+    for name in _PROFILED_FUNCTIONS:
+        saved.append((visit_mod, name, getattr(visit_mod, name)))
+        setattr(visit_mod, name, timed(name, getattr(visit_mod, name)))
+    saved.append((banner_mod, "read_settings_layer", banner_mod.read_settings_layer))
+    banner_mod.read_settings_layer = timed("read_settings_layer", banner_mod.read_settings_layer)
+    for name in ("wait_popup", "run_action"):
+        saved.append((consent_mod.AutoconsentSession, name, getattr(consent_mod.AutoconsentSession, name)))
+        setattr(consent_mod.AutoconsentSession, name, timed(name, getattr(consent_mod.AutoconsentSession, name)))
+    saved.append((visit_mod.SiteVisit, "_run_phase", visit_mod.SiteVisit._run_phase))
+    visit_mod.SiteVisit._run_phase = timed_phase(visit_mod.SiteVisit._run_phase)
+    try:
+        from privacygap.crawl.browser import visit_site
+
+        started = time.perf_counter()
+        visit_site(url, options=options, browser=handle, subpages=subpages)
+        total = time.perf_counter() - started
+    finally:
+        for owner, name, original in reversed(saved):
+            setattr(owner, name, original)
+    return {"total": round(total, 2), "phases": phases,
+            "steps": {phase: {name: [count, round(seconds, 2)] for name, (count, seconds) in
+                              sorted(by_step.items(), key=lambda item: -item[1][1])}
+                      for phase, by_step in steps.items()}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="time the steps of one visit of the compliant site")
+    parser.add_argument("--quick", action="store_true", help="skip the 20-site concurrency runs")
     args = parser.parse_args()
 
     from privacygap.crawl.browser import BrowserOptions, open_browser, visit_site
@@ -137,7 +218,10 @@ def main() -> int:
         results["three_bare_loads_s"] = round(statistics.median(bare), 3)
         results["ratio"] = round(results["full_visit_s"] / results["three_bare_loads_s"], 1)
 
-        for workers in (1, 4):
+        if args.profile:
+            results["profile"] = profile_visit(handle, url_of("good"), options, subpages_of("good"))
+
+        for workers in (() if args.quick else (1, 4)):
             with PeakRss() as rss:
                 started = time.perf_counter()
                 with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -155,10 +239,15 @@ def main() -> int:
     else:
         print(f"full three-phase visit {results['full_visit_s']} s vs three bare loads "
               f"{results['three_bare_loads_s']} s: ratio {results['ratio']}x")
-        for workers in (1, 4):
+        for workers in (() if args.quick else (1, 4)):
             r = results[f"concurrency_{workers}"]
             print(f"{r['sites']} sites, {workers} concurrent: {r['seconds']} s, {r['sites_per_min']} sites/min, "
                   f"peak RSS {r['peak_rss_mb']} MB, phase errors {r['phase_errors']}")
+        if args.profile:
+            profile = results["profile"]
+            print(f"profile of one visit ({profile['total']} s): phases {profile['phases']}")
+            for phase, by_step in profile["steps"].items():
+                print(f"  {phase}: " + ", ".join(f"{name} {n}x {sec} s" for name, (n, sec) in by_step.items()))
     return 0
 
 

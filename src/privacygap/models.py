@@ -310,6 +310,28 @@ class PageLinks:
 
 
 @dataclass(frozen=True)
+class ChatWidget:
+    """A chat widget seen on one visited page (WEB012), and whether it shows a privacy notice.
+
+    ``notice`` is ``yes`` (a privacy link or notice sentence inside the widget), ``no`` (the
+    place where the visitor types was readable and showed none) or ``unknown`` (the widget
+    could not be read: closed shadow root, a frame that refused, a window that did not open).
+    """
+
+    vendor: str  # vendor name of crawlers/trackers (HubSpot, Zoho SalesIQ, Userlike …)
+    page: str  # the page it was seen on
+    product: str = ""  # what the report calls it (HubSpot Conversations …)
+    phases: tuple[str, ...] = ()  # the phases in which it was on the page
+    before_consent: bool = False  # on the page before any consent (WEB001 judges that, not WEB012)
+    matched: tuple[str, ...] = ()  # what identified it: "script:host", "marker:#id", "frame:host"
+    notice: str = "unknown"  # yes | no | unknown
+    notice_text: str | None = None  # the privacy link's text or the notice sentence
+    read: str | None = None  # what was read: pre_chat_form | message_box | welcome (None: nothing)
+    fields: tuple[str, ...] = ()  # personal fields of the pre-chat form
+    frame: str | None = None  # address of the widget's iframe, if it has one
+
+
+@dataclass(frozen=True)
 class ConsentResult:
     """The browser visit: banner, buttons and the three consent phases."""
 
@@ -326,6 +348,8 @@ class ConsentResult:
     # Per visited page: links to the privacy statement and imprint, and whether the open
     # banner blocks them (POL001).
     legal_links: tuple[PageLinks, ...] = ()
+    # Chat widgets per visited page (WEB012), with the notice at the point of collection.
+    chat_widgets: tuple[ChatWidget, ...] = ()
 
 
 # ---------------------------------------------------------------------------- findings

@@ -14,6 +14,7 @@ from typing import Any
 from privacygap.models import (
     BannerButton,
     CategoryClaim,
+    ChatWidget,
     Confidence,
     ConsentResult,
     Cookie,
@@ -140,6 +141,16 @@ def page_links_from_json(data: Mapping[str, Any]) -> PageLinks:
                      error=data.get("error"))
 
 
+def chat_widget_from_json(data: Mapping[str, Any]) -> ChatWidget:
+    """Build a :class:`ChatWidget` from an entry of the consent object's ``chat_widgets``."""
+    values = {k: v for k, v in data.items() if k in ChatWidget.__dataclass_fields__}
+    for key in ("phases", "matched", "fields"):
+        values[key] = tuple(values.get(key) or ())
+    values.setdefault("vendor", "")
+    values.setdefault("page", "")
+    return ChatWidget(**values)
+
+
 def consent_from_json(data: Mapping[str, Any] | None) -> ConsentResult | None:
     """Build a :class:`ConsentResult` from the report's ``consent`` object."""
     if data is None:
@@ -157,4 +168,5 @@ def consent_from_json(data: Mapping[str, Any] | None) -> ConsentResult | None:
         signals=dict(data.get("signals", {})),
         browser=dict(data.get("browser", {})),
         legal_links=tuple(page_links_from_json(p) for p in data.get("legal_links") or ()),
+        chat_widgets=tuple(chat_widget_from_json(c) for c in data.get("chat_widgets") or ()),
     )

@@ -174,8 +174,10 @@ def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any
     assert request.url
     progress("browser", "visiting the site in Chromium (before consent, after reject, after accept)")
     try:
-        got.consent = visit_site(request.url, options=BrowserOptions(allow_private=request.allow_private),
-                                 browser=browser, subpages=links[:2] or None)
+        # A shared browser (the monitor) already runs several sites at once: their phases go one
+        # after the other there, so memory grows with the targets, not with targets × phases.
+        options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=browser is None)
+        got.consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
     except PrivacyGapError as exc:
         got.fail("browser", exc)
 

@@ -19,6 +19,10 @@ def _matches(expected: dict, finding) -> bool:
         return False
     if "message_contains" in expected and expected["message_contains"] not in finding.message:
         return False
+    if "confidence" in expected and finding.confidence.value != expected["confidence"]:
+        return False
+    if "needs_human_review" in expected and finding.needs_human_review != expected["needs_human_review"]:
+        return False
     for wanted in expected.get("evidence", []):
         if not any(e.kind == wanted.get("kind", e.kind)
                    and all(e.attrs.get(k) == v for k, v in wanted.items() if k != "kind")

@@ -72,7 +72,7 @@ def make_finding(spec: CheckSpec, hit: Hit, ctx: CheckContext, lang: str) -> Fin
         references=spec.references,
         fingerprint=fingerprint(spec.id, ctx.site, hit.category, hit.key),
         title=spec.title[language],
-        needs_human_review=spec.needs_human_review,
+        needs_human_review=spec.needs_human_review if hit.needs_human_review is None else hit.needs_human_review,
     )
 
 

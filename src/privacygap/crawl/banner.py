@@ -10,6 +10,7 @@ pre-ticked toggles. The page-side work is ``js/page_probe.js``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -196,17 +197,110 @@ async def click_control(frame: Any, control_id: int, *, timeout: float = 3.0) ->
             return False
 
 
+# dom_watch() installs, per frame, a MutationObserver that notes the time of the last change
+# (open shadow roots present then are observed too: consent managers render inside them);
+# it is armed before a click, so a layer the click renders at once counts as a change.
+# _DOM_SETTLED_JS then resolves "quiet" once the DOM changed and stayed still for quietMs with
+# no CSS animation or transition running (a fading layer is not readable yet: opacity 0
+# counts as hidden), or "cap" after capMs. Endless animations (spinners) are ignored.
+_DOM_WATCH_JS = """() => {
+  const key = "__privacygapDomWatch";
+  if (window[key]) window[key].observer.disconnect();
+  const state = {last: performance.now(), changed: false, observer: null};
+  state.observer = new MutationObserver(() => { state.last = performance.now(); state.changed = true; });
+  const options = {subtree: true, childList: true, attributes: true, characterData: true};
+  state.observer.observe(document, options);
+  for (const el of document.querySelectorAll("*")) if (el.shadowRoot) state.observer.observe(el.shadowRoot, options);
+  Object.defineProperty(window, key, {value: state, configurable: true, enumerable: false});
+  return true;
+}"""
+
+_DOM_SETTLED_JS = """([quietMs, capMs]) => new Promise((resolve) => {
+  const state = window.__privacygapDomWatch;
+  if (!state) { resolve("unarmed"); return; }
+  const started = performance.now();
+  const animating = () => {
+    try {
+      return document.getAnimations().some((a) => a.playState === "running" && a.effect
+        && a.effect.getComputedTiming().iterations !== Infinity);
+    } catch (e) { return false; }
+  };
+  const tick = () => {
+    const now = performance.now();
+    if (state.changed && now - state.last >= quietMs && !animating()) {
+      state.observer.disconnect(); resolve("quiet"); return;
+    }
+    if (now - started >= capMs) { state.observer.disconnect(); resolve("cap"); return; }
+    setTimeout(tick, 40);
+  };
+  tick();
+})"""
+
+
+async def dom_watch(page: Any) -> None:
+    """Start noting DOM changes in every frame of the page (call right before a click; see :func:`dom_settled`)."""
+    async def one(frame: Any) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(frame.evaluate(_DOM_WATCH_JS), 2.0)
+
+    await asyncio.gather(*(one(f) for f in _frames(page)))
+
+
+async def dom_settled(page: Any, *, quiet: float = 0.2, cap: float = 0.8) -> None:
+    """Wait until a frame's DOM changed since :func:`dom_watch`, then stayed still ``quiet`` s (at most ``cap`` s).
+
+    Replaces a fixed sleep after a click: a layer that opens at once is read at once, and
+    one that takes its time (a timer, a transition) still gets up to ``cap``. A page where
+    nothing changes waits the full cap, as the fixed sleep did: a click whose effect is
+    delayed must not be read as "nothing opened".
+    """
+    async def one(frame: Any) -> str:
+        try:
+            return await asyncio.wait_for(frame.evaluate(_DOM_SETTLED_JS, [quiet * 1000, cap * 1000]), cap + 1.0)
+        except Exception:  # a detached or hung frame: it has nothing to wait for
+            return "error"
+
+    # The frame that changed and settled (the banner's) decides; frames where nothing
+    # happens must not hold the wait to the cap.
+    tasks = [asyncio.ensure_future(one(f)) for f in _frames(page)]
+    try:
+        for next_done in asyncio.as_completed(tasks, timeout=cap + 1.5):
+            with contextlib.suppress(Exception):
+                if await next_done == "quiet":
+                    return
+    except TimeoutError:
+        pass
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 async def read_settings_layer(page: Any, reading: BannerReading, *, settle: float = 0.8) -> dict[str, list]:
     """Open the settings layer (the first settings control) and read its toggles and controls.
 
     Returns ``{"toggles": [...], "controls": [...], "opened": bool}``; toggles carry label,
-    section text, checked and disabled as the page shows them before any change.
+    section text, checked and disabled as the page shows them before any change. ``settle``
+    caps the wait for the layer to render (see :func:`dom_settled`).
     """
     settings = reading.by_role("settings")
     opened = False
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     if settings:
+        await dom_watch(page)
         opened = await click_control(reading.frame, settings[0]["id"])
-        await asyncio.sleep(settle)
+        await dom_settled(page, cap=settle)
+    toggles, controls = await _read_toggles(page)
+    left = settle - (loop.time() - started)
+    if opened and not toggles and left > 0:
+        # Settled early but no toggles yet: a layer built on a timer after a first DOM change.
+        # Give it the rest of the cap, as the fixed wait did, and read once more.
+        await asyncio.sleep(left)
+        toggles, controls = await _read_toggles(page)
+    return {"toggles": toggles, "controls": controls, "opened": opened}
+
+
+async def _read_toggles(page: Any) -> tuple[list[dict], list[dict]]:
     toggles: list[dict] = []
     controls: list[dict] = []
     for frame in _frames(page):
@@ -216,7 +310,7 @@ async def read_settings_layer(page: Any, reading: BannerReading, *, settle: floa
             control["frame"] = frame
         toggles.extend(result.get("toggles", []))
         controls.extend(result.get("controls", []))
-    return {"toggles": toggles, "controls": controls, "opened": opened}
+    return toggles, controls
 
 
 async def screenshot(reading: BannerReading, path: Path, *, timeout: float = 5.0) -> str | None:

@@ -66,6 +66,9 @@ class BrowserOptions:
     consent_wait: float = 5.0  # how long autoconsent may look for a CMP
     consent_done_wait: float = 10.0  # how long its opt-out/opt-in may take
     implicit_probe: bool = True  # try close/Escape/scroll in an extra context (WEB005)
+    # Run the phases side by side (about half the wall time; up to four pages open at once,
+    # so more memory per visit). False: one after the other, for many concurrent visits.
+    concurrent_phases: bool = True
     screenshot_dir: str | None = None  # None: the screenshot is embedded as a data: URI
     locale: str = "de-DE"
     viewport: tuple[int, int] = (1366, 900)

@@ -31,11 +31,23 @@ def _rules() -> list:
     return json.loads(rules_json())  # a list; initResp wants {"autoconsent": [...]}
 
 
+@functools.cache
+def _rules_text() -> str:
+    # The rules (~0.9 MB) cross to the page as one string and are parsed there: handing the
+    # parsed list to evaluate() makes Playwright walk and re-encode every nested object in
+    # each frame that starts autoconsent, which cost ~0.5 s per page load.
+    return json.dumps(_rules(), separators=(",", ":"))
+
+
 def autoconsent_version() -> str:
     """Version of the bundled autoconsent (the npm version it was built from)."""
     import duckduckgo_autoconsent
 
     return getattr(duckduckgo_autoconsent, "__version__", "unknown")
+
+
+POPUP_READY = 1.0
+"""Seconds a popup must have been shown before we answer it (see :meth:`AutoconsentSession.run_action`)."""
 
 
 @dataclass
@@ -56,6 +68,7 @@ class AutoconsentSession:
     started: float = field(default_factory=time.monotonic)
     duration: float | None = None
     popup_frame: Any = None
+    popup_at: float | None = None  # when popupFound first arrived (monotonic)
     _popup_event: asyncio.Event = field(default_factory=asyncio.Event)
     _done_event: asyncio.Event = field(default_factory=asyncio.Event)
     _nothing_event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -97,8 +110,16 @@ class AutoconsentSession:
         frame = source.get("frame")
         kind = message.get("type")
         if kind == "init":
-            await self._reply(frame, {"type": "initResp", "config": self._config(),
-                                      "rules": {"autoconsent": _rules()}})
+            if frame is not None and frame.parent_frame is None and frame.url in ("", "about:blank"):
+                # The initial blank document of a new page: it is replaced by the navigation
+                # at once, and the real document's own content script asks again.
+                return
+            try:
+                await frame.evaluate("([m, rules]) => { m.rules = {autoconsent: JSON.parse(rules)};"
+                                     " window.autoconsentReceiveMessage && window.autoconsentReceiveMessage(m); }",
+                                     [{"type": "initResp", "config": self._config()}, _rules_text()])
+            except Exception:  # the frame navigated away: nothing to answer
+                pass
         elif kind == "eval":
             try:
                 result = await asyncio.wait_for(frame.evaluate(message["code"]), 5)
@@ -108,6 +129,8 @@ class AutoconsentSession:
         elif kind == "cmpDetected":
             self.cmp = self.cmp or message.get("cmp")
         elif kind == "popupFound":
+            if self.popup_at is None:
+                self.popup_at = time.monotonic()
             self.popup_frame = frame
             self.popup = message.get("cmp")
             self.cmp = self.popup
@@ -144,6 +167,13 @@ class AutoconsentSession:
         """Wait for the popup, then ask autoconsent for ``action``; True when it succeeded."""
         if self.action is None or not await self.wait_popup(popup_timeout):
             return False
+        # Consent managers draw the popup before they listen to it (tarteaucitron attaches its
+        # button handlers 500 ms after drawing them, later on a busy machine): a click the
+        # moment the popup appears is lost. Answer once it has been up for POPUP_READY s; a
+        # popup found during the page load is older than that by now and costs nothing.
+        age = time.monotonic() - (self.popup_at or time.monotonic())
+        if age < POPUP_READY:
+            await asyncio.sleep(POPUP_READY - age)
         await self._reply(self.popup_frame, {"type": self.action})
         return await self.wait_done(done_timeout)
 

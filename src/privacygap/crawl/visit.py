@@ -15,6 +15,13 @@ Phases, each in a fresh context so no state leaks between them:
 4. ``implicit`` probe (not a reported phase) — Escape, scrolling and the close control in
    another fresh context: does any of them start tracking (WEB005)?
 
+The phases run side by side in their own contexts of the one browser. ``after_reject`` and
+``after_accept`` load the page at once; before they answer the banner they wait for
+``before_consent`` to decide whether there is one and which CMP it is (``_decided``). The
+probe starts after that decision, and ``before_consent`` reads the settings layer and takes
+the screenshot while the others run. What the phases note is kept per phase and merged in
+the fixed phase order, so the result does not depend on which phase finished first.
+
 The keys this module writes into ``ConsentResult.signals`` are documented in
 ``crawlers/README.md`` (section "Browser signals").
 """
@@ -46,6 +53,7 @@ from privacygap.crawl.browser import (
     RequestGuard,
     check_start_url,
 )
+from privacygap.crawl.chat import NOTICE_ORDER, load_chat_widgets, observe_chat, widget_frame_urls
 from privacygap.crawl.consent import AutoconsentSession
 from privacygap.crawl.legal import read_page_links
 from privacygap.crawl.observe import Recorder, is_tracking_purpose
@@ -56,7 +64,7 @@ from privacygap.crawl.trackers import (
     registrable_domain,
 )
 from privacygap.errors import BrowserError
-from privacygap.models import ConsentResult, PageLinks, PhaseObservation
+from privacygap.models import ChatWidget, ConsentResult, PageLinks, PhaseObservation
 
 # Pages answer dialogs and pop-ups without us: a site's alert() loop must not stall a phase.
 HARDENING_SCRIPT = """
@@ -72,6 +80,9 @@ HARDENING_SCRIPT = """
   } catch (e) {}
 })();
 """
+
+PHASE_ORDER = ("before_consent", "after_reject", "after_accept", "implicit")
+"""The order in which the phases' notes are merged into the result (their order when run one by one)."""
 
 _SKIP_LINK = re.compile(r"\.(?:pdf|zip|gz|dmg|exe|jpe?g|png|gif|svg|webp|mp4|mp3|docx?|xlsx?|pptx?|ics|vcf)$", re.IGNORECASE)
 
@@ -105,14 +116,21 @@ class SiteVisit:
     banner_text: str = ""
     buttons: list[dict] = field(default_factory=list)
     screenshot: str | None = None
-    forms: dict[tuple, dict] = field(default_factory=dict)
-    host_seen: dict[str, dict] = field(default_factory=dict)
-    legal_links: list[PageLinks] = field(default_factory=list)
+    # Per phase, merged in PHASE_ORDER at the end (the phases run concurrently).
+    forms: dict[str, dict[tuple, dict]] = field(default_factory=dict)
+    host_seen: dict[str, dict[str, dict]] = field(default_factory=dict)
+    legal_links: dict[str, list[PageLinks]] = field(default_factory=dict)
+    chats: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.site_host = host_of(self.url)
         self.trackers = load_trackers(self.options.cookie_database or default_cookie_database())
         self.guard = RequestGuard(self.options.allow_private)
+        self.chat_catalog = load_chat_widgets()
+        # Set once before_consent knows whether there is a banner and which CMP (see run()).
+        self._decided = asyncio.Event()
+        # Set once before_consent's page has loaded: the other phases start then (see run()).
+        self._loaded = asyncio.Event()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -183,7 +201,11 @@ class SiteVisit:
         except Exception as exc:
             return PhaseObservation(error=f"could not open a browser context: {type(exc).__name__}: {exc}"[:300])
         try:
-            await asyncio.wait_for(body(state), self.options.phase_timeout)
+            # A reschedulable deadline: the time a phase waits for before_consent's decision
+            # is added back (_await_decision), so each phase keeps its own full allowance.
+            async with asyncio.timeout(self.options.phase_timeout) as deadline:
+                state.deadline = deadline
+                await body(state)
         except TimeoutError:
             state.error = f"phase did not finish within {self.options.phase_timeout:.0f} s"
         except BrowserError as exc:
@@ -206,8 +228,10 @@ class SiteVisit:
                      until: int | None = None) -> PhaseObservation:
         cookies = sorted((state.recorder.cookie_model(c) for c in raw_cookies), key=lambda c: (c.domain, c.name))
         hosts = state.recorder.third_party_hosts(since, until)
-        for host in state.recorder.third_party_hosts(0):
-            self.host_seen.setdefault(host, state.recorder.host_info(host))
+        seen = self.host_seen.setdefault(state.name, {})
+        # Requests after the chat launcher was clicked are ours, not the site's: left out.
+        for host in state.recorder.third_party_hosts(0, getattr(state, "hosts_until", None)):
+            seen.setdefault(host, state.recorder.host_info(host))
         return PhaseObservation(cookies=tuple(cookies), storage=tuple(state.storage),
                                 third_party_hosts=tuple(hosts), pages=tuple(state.pages), error=state.error)
 
@@ -216,7 +240,10 @@ class SiteVisit:
     async def _before_consent(self, state: PhaseState) -> None:
         state.autoconsent = AutoconsentSession(action=None)
         await state.autoconsent.attach(state.context)
-        await self._goto(state, self.url)
+        try:
+            await self._goto(state, self.url)
+        finally:
+            self._loaded.set()
         reading = await read_first_layer(state.page)
         if reading is None or state.autoconsent.popup is None:
             # Banners may appear late; autoconsent has the rest of its cap to find one. A banner
@@ -234,16 +261,20 @@ class SiteVisit:
                                                           "lifecycle": state.autoconsent.lifecycle,
                                                           "heuristic_patterns": state.autoconsent.heuristic_patterns}}
         await self._collect_forms(state)
+        await self._collect_chat(state)
         # Observe before touching anything: this is what every visitor gets.
         await self._read_storage(state)
         state.frozen_cookies = await state.recorder.raw_cookies(state.context)
         state.frozen_mark = state.recorder.mark()
+        self.reading = reading
+        # The other phases may now answer the banner (or skip it); what follows only reads
+        # this phase's own page.
+        self._decided.set()
         if reading is None:
             # No banner we can read: still note the start page's links; autoconsent may have
             # seen a popup all the same, and then it is open now.
             await self._legal_links(state, "before_consent", "start", banner_open=self.cmp is not None)
             return
-        self.reading = reading
         self.banner_text = reading.text
         self.signals["banner_how"] = reading.how
         self.buttons = list(reading.controls)
@@ -274,8 +305,10 @@ class SiteVisit:
     async def _answer_banner(self, state: PhaseState, action: str) -> str | None:
         """Opt out or in: autoconsent first, else our own click. Returns how it was done."""
         session = state.autoconsent
-        if session is not None and await session.run_action(self.options.consent_wait,
-                                                            self.options.consent_done_wait):
+        # The session runs in every answering phase (it must be attached before the page
+        # loads, which is before the CMP is known); it acts only where before_consent saw a CMP.
+        if session is not None and self.cmp and await session.run_action(self.options.consent_wait,
+                                                                         self.options.consent_done_wait):
             return "autoconsent"
         reading = await read_first_layer(state.page)
         if reading is None:
@@ -296,11 +329,20 @@ class SiteVisit:
                     return "banner-settings"
         return None
 
+    async def _await_decision(self, state: PhaseState) -> None:
+        """Wait for before_consent's verdict on banner and CMP; the wait does not count against the phase."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await self._decided.wait()
+        deadline = getattr(state, "deadline", None)
+        if deadline is not None and deadline.when() is not None:
+            deadline.reschedule(deadline.when() + (loop.time() - started))
+
     async def _after_reject(self, state: PhaseState) -> None:
-        state.autoconsent = AutoconsentSession(action="optOut") if self.cmp else None
-        if state.autoconsent:
-            await state.autoconsent.attach(state.context)
+        state.autoconsent = AutoconsentSession(action="optOut")
+        await state.autoconsent.attach(state.context)
         await self._goto(state, self.url)
+        await self._await_decision(state)
         method = await self._answer_banner(state, "optOut") if self._banner_expected else None
         self.signals["reject_method"] = method
         self._record_autoconsent("after_reject", state.autoconsent)
@@ -324,7 +366,8 @@ class SiteVisit:
                 await self._goto(state, sub)
             except BrowserError as exc:
                 pages.append({"url": sub, "kind": "subpage", "error": exc.message})
-                self.legal_links.append(PageLinks(url=sub, phase="after_reject", kind="subpage", error=exc.message))
+                self.legal_links.setdefault("after_reject", []).append(
+                    PageLinks(url=sub, phase="after_reject", kind="subpage", error=exc.message))
                 continue
             snapshot = await self._page_record(state, pages, "subpage", sub, mark, snapshot)
         await self._read_storage(state)
@@ -344,13 +387,15 @@ class SiteVisit:
                       "withdrawal_control": withdraw})
         await self._legal_links(state, "after_reject", kind, url=url)
         await self._collect_forms(state)
+        await self._collect_chat(state)
         return now
 
     async def _legal_links(self, state: PhaseState, phase: str, kind: str, *, url: str | None = None,
                            banner_open: bool = False, banner_frame: Any = None) -> None:
         """Note the page's links to the privacy statement and imprint (POL001)."""
-        self.legal_links.append(await read_page_links(state.page, url=url or state.page.url, phase=phase, kind=kind,
-                                                      banner_open=banner_open, banner_frame=banner_frame))
+        links = await read_page_links(state.page, url=url or state.page.url, phase=phase, kind=kind,
+                                      banner_open=banner_open, banner_frame=banner_frame)
+        self.legal_links.setdefault(phase, []).append(links)
 
     async def _withdrawal_control(self, state: PhaseState) -> str | None:
         # Consent managers fade their "change settings" icon in after the choice; one second
@@ -386,16 +431,22 @@ class SiteVisit:
         return chosen
 
     async def _after_accept(self, state: PhaseState) -> None:
-        state.autoconsent = AutoconsentSession(action="optIn") if self.cmp else None
-        if state.autoconsent:
-            await state.autoconsent.attach(state.context)
+        state.autoconsent = AutoconsentSession(action="optIn")
+        await state.autoconsent.attach(state.context)
         await self._goto(state, self.url)
+        await self._await_decision(state)
         method = await self._answer_banner(state, "optIn") if self._banner_expected else None
         self.signals["accept_method"] = method
         self._record_autoconsent("after_accept", state.autoconsent)
         await self._quiet(state)
         await self._read_storage(state)
         await self._collect_forms(state)
+        if await self._collect_chat(state, probe_only=True):
+            # Opening the chat window writes cookies and calls hosts of its own: the phase's
+            # observation is taken before, so it shows what the accept did, not our click.
+            state.frozen_cookies = await state.recorder.raw_cookies(state.context)
+            state.frozen_mark = state.hosts_until = state.recorder.mark()
+            await self._collect_chat(state, open_launcher=True)
 
     async def _implicit(self, state: PhaseState) -> None:
         """Escape, scroll, then the close control: record whatever starts afterwards (WEB005)."""
@@ -439,20 +490,65 @@ class SiteVisit:
         return self.reading is not None or self.cmp is not None
 
     def _record_autoconsent(self, phase: str, session: AutoconsentSession | None) -> None:
-        if session is None:
-            return
+        if session is None or not self.cmp:
+            return  # without a CMP the session only watched: nothing to report
         self.signals.setdefault("autoconsent", {})[phase] = {
             "cmp": session.popup or session.cmp, "result": session.result, "clicks": session.clicks,
             "lifecycle": session.lifecycle}
 
     async def _collect_forms(self, state: PhaseState) -> None:
-        frames = [state.page.main_frame] + [f for f in state.page.frames if f is not state.page.main_frame][:10]
+        # A chat widget's pre-chat form is reported as the chat (WEB012), not as a page form.
+        chat_frames = widget_frame_urls(state.page, self.chat_catalog)
+        frames = [state.page.main_frame] + [f for f in state.page.frames
+                                            if f is not state.page.main_frame and f.url not in chat_frames][:10]
         for frame in frames:
-            result = await probe(frame, "forms")
+            result = await probe(frame, "forms", extra={"exclude": self.chat_catalog.markers})
             for form in result.get("forms", []):
                 record = _form_record(form, self.trackers)
                 key = (urlsplit(record["page"]).path, record["action"], record["id"], tuple(record["fields"]))
-                self.forms.setdefault(key, record)
+                self.forms.setdefault(state.name, {}).setdefault(key, record)
+
+    async def _collect_chat(self, state: PhaseState, *, open_launcher: bool = False, probe_only: bool = False) -> bool:
+        """Note the chat widgets on the current page (WEB012); True when there is one.
+
+        ``probe_only`` only answers whether a widget is there (nothing is recorded).
+        """
+        if state.page is None:
+            return False
+        page_url = state.page.url
+        requests = [r.url for r in state.recorder.requests if r.page == state.recorder.current_page]
+        try:
+            found = await observe_chat(state.page, requests, catalog=self.chat_catalog,
+                                       open_launcher=open_launcher and not probe_only)
+        except Exception:  # a page that navigated away mid-read: the next page reads again
+            return False
+        if probe_only:
+            return bool(found)
+        self.chats.setdefault(state.name, []).extend((page_url, item) for item in found)
+        return bool(found)
+
+    def _chat_widgets(self) -> tuple[ChatWidget, ...]:
+        """One :class:`ChatWidget` per page and vendor, from every phase's observations in phase order."""
+        merged: dict[tuple, dict] = {}
+        for phase in PHASE_ORDER:
+            for page_url, item in self.chats.get(phase, ()):
+                key = (_strip(page_url), item["vendor"])
+                entry = merged.get(key)
+                if entry is None:
+                    entry = merged[key] = {"vendor": item["vendor"], "product": item["product"], "page": page_url,
+                                           "phases": [], "matched": [], "notice": "unknown", "notice_text": None,
+                                           "read": None, "fields": [], "frame": None}
+                if phase not in entry["phases"]:
+                    entry["phases"].append(phase)
+                entry["matched"] += [m for m in item["matched"] if m not in entry["matched"]]
+                entry["frame"] = entry["frame"] or item.get("frame")
+                if NOTICE_ORDER[item["notice"]] > NOTICE_ORDER[entry["notice"]]:
+                    entry.update(notice=item["notice"], notice_text=item["notice_text"], read=item["read"],
+                                 fields=item["fields"])
+        return tuple(ChatWidget(vendor=c["vendor"], page=c["page"], product=c["product"], phases=tuple(c["phases"]),
+                                before_consent="before_consent" in c["phases"], matched=tuple(c["matched"]),
+                                notice=c["notice"], notice_text=c["notice_text"], read=c["read"],
+                                fields=tuple(c["fields"]), frame=c["frame"]) for c in merged.values())
 
     # ------------------------------------------------------------------ run
 
@@ -460,7 +556,41 @@ class SiteVisit:
         """All phases, then the result."""
         # Cookie expiries are absolute; WEB010 compares them with stated lifetimes from here.
         self.signals["visited_at"] = round(time.time(), 1)
+        if not self.options.concurrent_phases:
+            return await self._run_sequentially()
+        tasks = {"before_consent": asyncio.ensure_future(self._run_phase("before_consent", self._before_consent))}
+        try:
+            # The answering phases load their page while before_consent waits for autoconsent
+            # (mostly idle time); starting them only after its own load keeps them from
+            # slowing that load, which everything else waits for.
+            loaded = asyncio.ensure_future(self._loaded.wait())
+            await asyncio.wait([tasks["before_consent"], loaded], return_when=asyncio.FIRST_COMPLETED)
+            loaded.cancel()
+            for name, body in (("after_reject", self._after_reject), ("after_accept", self._after_accept)):
+                tasks[name] = asyncio.ensure_future(self._run_phase(name, body))
+            decided = asyncio.ensure_future(self._decided.wait())
+            await asyncio.wait([tasks["before_consent"], decided], return_when=asyncio.FIRST_COMPLETED)
+            decided.cancel()
+            # before_consent failed before deciding: the others go on without a banner, as
+            # they did when the phases ran one after the other.
+            self._decided.set()
+            probe_task = None
+            if self.options.implicit_probe and self._banner_expected:
+                probe_task = asyncio.ensure_future(self._run_phase("implicit", self._implicit))
+            phases = {name: await task for name, task in tasks.items()}
+            if probe_task is not None:
+                probe_result = await probe_task
+                if probe_result.error:
+                    self.signals["implicit_error"] = probe_result.error
+        finally:
+            for task in tasks.values():
+                task.cancel()  # only when the visit itself is cancelled; finished tasks ignore it
+        return self._result(phases)
+
+    async def _run_sequentially(self) -> ConsentResult:
+        """The phases one after the other (``BrowserOptions.concurrent_phases=False``)."""
         phases = {"before_consent": await self._run_phase("before_consent", self._before_consent)}
+        self._decided.set()  # before_consent may have failed before deciding: go on without a banner
         phases["after_reject"] = await self._run_phase("after_reject", self._after_reject)
         phases["after_accept"] = await self._run_phase("after_accept", self._after_accept)
         if self.options.implicit_probe and self._banner_expected:
@@ -485,19 +615,34 @@ class SiteVisit:
         for toggle in self.signals.get("toggles", []):
             # What the site files under each category (WEB007 compares it with the purpose).
             toggle["named_trackers"] = self.trackers.named_in(f"{toggle['label']} {toggle['section']}")
-        self.signals["hosts"] = dict(sorted(self.host_seen.items()))
+        host_seen: dict[str, dict] = {}
+        for phase in PHASE_ORDER:
+            for host, info in self.host_seen.get(phase, {}).items():
+                host_seen.setdefault(host, info)
+        self.signals["hosts"] = dict(sorted(host_seen.items()))
         vendors = {c.vendor for p in phases.values() for c in p.cookies if c.vendor}
         vendors |= {s.vendor for p in phases.values() for s in p.storage if s.vendor}
-        vendors |= {h["vendor"] for h in self.host_seen.values() if h.get("vendor")}
+        vendors |= {h["vendor"] for h in host_seen.values() if h.get("vendor")}
         self.signals["vendors"] = {
             name: {"aliases": list(v.aliases), "purpose": v.purpose, "chat": v.chat}
             for name in sorted(vendors) if (v := self.trackers.vendor(name)) is not None}
-        self.signals["forms"] = list(self.forms.values())
+        forms: dict[tuple, dict] = {}
+        for phase in PHASE_ORDER:
+            for key, record in self.forms.get(phase, {}).items():
+                forms.setdefault(key, record)
+        self.signals["forms"] = list(forms.values())
+        if "autoconsent" in self.signals:
+            # The phases finish in any order; the report lists them in phase order.
+            recorded = self.signals["autoconsent"]
+            self.signals["autoconsent"] = {p: recorded[p] for p in PHASE_ORDER if p in recorded}
         self.signals.setdefault("toggles", [])
         return ConsentResult(banner_found=banner_found, cmp=self.cmp, reject_on_first_layer=reject_first,
                              buttons=buttons, phases=phases, screenshot=self.screenshot,
                              banner_text=self.banner_text, signals=dict(self.signals),
-                             browser=dict(self.handle.info), legal_links=tuple(self.legal_links))
+                             browser=dict(self.handle.info),
+                             legal_links=tuple(link for phase in PHASE_ORDER
+                                               for link in self.legal_links.get(phase, ())),
+                             chat_widgets=self._chat_widgets())
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -17,7 +17,7 @@ import jinja2
 from privacygap import taxonomy
 from privacygap.output.i18n import t
 from privacygap.output.sanitize import printable
-from privacygap.output.view import PHASES, build_view, legal_link_text, reason_text, record_text
+from privacygap.output.view import PHASES, build_view, chat_widget_text, legal_link_text, reason_text, record_text
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -46,6 +46,7 @@ def _environment() -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["reason_text"] = reason_text
     env.filters["legal_link_text"] = legal_link_text
+    env.filters["chat_widget_text"] = chat_widget_text
     env.filters["record_text"] = record_text
     env.filters["category_name"] = lambda key, lang: taxonomy.name(key, lang) if key else ""
     return env

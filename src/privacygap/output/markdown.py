@@ -6,7 +6,7 @@ from typing import Any
 
 from privacygap.output.i18n import t
 from privacygap.output.sanitize import printable
-from privacygap.output.view import SEVERITY_ORDER, build_view, legal_link_text, record_text
+from privacygap.output.view import SEVERITY_ORDER, build_view, chat_widget_text, legal_link_text, record_text
 
 
 def _md(text: Any) -> str:
@@ -48,6 +48,8 @@ def render_markdown(run: dict[str, Any], lang: str = "de") -> str:
                     label = record_text(item, view.lang)
                 if item.get("kind") == "legal_link":
                     label = legal_link_text(item, view.lang)
+                if item.get("kind") == "chat_widget":
+                    label = chat_widget_text(item, view.lang)
                 lines.append(f"  - {item.get('kind')}: {_md(label)}")
     if not run.get("findings"):
         lines.append(t("no_findings", view.lang))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from privacygap.output.i18n import t
 from privacygap.output.sanitize import printable
-from privacygap.output.view import SEVERITY_ORDER, build_view, legal_link_text, record_text
+from privacygap.output.view import SEVERITY_ORDER, build_view, chat_widget_text, legal_link_text, record_text
 
 def escape(text: str) -> str:
     """Markup-escape a foreign string and neutralise its control characters."""
@@ -35,6 +35,8 @@ def _evidence_line(item: dict[str, Any], lang: str) -> str:
         return record_text(item, lang)
     if kind == "legal_link":
         return legal_link_text(item, lang)
+    if kind == "chat_widget":
+        return chat_widget_text(item, lang)
     if kind == "cookie":
         return f"{t('cookie', lang)}: {item.get('name')} {item.get('domain') or ''} {item.get('vendor') or ''}".rstrip()
     rest = ", ".join(f"{k}={v}" for k, v in item.items() if k != "kind")

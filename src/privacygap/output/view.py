@@ -255,6 +255,37 @@ def legal_link_text(item: dict[str, Any], lang: str) -> str:
     return line + (": " + "; ".join(problems) if problems else "")
 
 
+def chat_widget_text(item: dict[str, Any], lang: str) -> str:
+    """A ``chat_widget`` evidence item (WEB012), or an entry of ``consent.chat_widgets``, as one readable line.
+
+    ``{"product": "HubSpot Conversations", "page": …, "notice": "no", "read": "pre_chat_form",
+    "fields": "firstname, email"}`` reads "Chat widget HubSpot Conversations on …: pre-chat
+    form (fields: firstname, email) – no privacy notice"; a notice found is quoted, and a
+    widget on the page before consent says so.
+    """
+    name = item.get("product") or item.get("vendor") or ""
+    line = f"{t('chat_widget', lang)} {name} {t('chat_on_page', lang)} {item.get('page', '')}: "
+    parts = []
+    if item.get("read"):
+        read = t(f"chat_read_{item['read']}", lang)
+        fields = item.get("fields")
+        if isinstance(fields, (list, tuple)):
+            fields = ", ".join(fields)
+        parts.append(read + (f" ({t('chat_fields', lang)}: {fields})" if fields else ""))
+    notice = item.get("notice") if item.get("notice") in ("yes", "no", "unknown") else "unknown"
+    text = t(f"chat_notice_{notice}", lang)
+    if notice == "yes" and item.get("notice_text"):
+        text += f" („{item['notice_text']}“)" if lang == "de" else f" ('{item['notice_text']}')"
+    parts.append(text)
+    if item.get("before_consent"):
+        parts.append(t("chat_before_consent", lang))
+    matched = item.get("matched")
+    if isinstance(matched, (list, tuple)):
+        matched = ", ".join(matched)
+    line += " – ".join(parts)
+    return line + (f" [{t('chat_matched', lang)}: {matched}]" if matched else "")
+
+
 def _actions(findings: list[dict[str, Any]], lang: str) -> list[Action]:
     """The three most severe distinct checks, each with who acts and on what."""
     by_check: dict[str, list[dict[str, Any]]] = {}
@@ -352,4 +383,4 @@ def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None =
                       errors=list(run.get("errors", [])))
 
 
-__all__ = ["ReportView", "build_view", "record_text", "t", "website_categories"]
+__all__ = ["ReportView", "build_view", "chat_widget_text", "record_text", "t", "website_categories"]

@@ -1,12 +1,13 @@
-"""Kinds over the site's pages (WEB008 withdrawal control, WEB012 forms, POL001 legal links)."""
+"""Kinds over the site's pages (WEB008 withdrawal control, WEB012 forms and chat widgets, POL001 legal links)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from privacygap.checks.kinds import CheckContext, Hit, kind, localised
-from privacygap.models import Evidence, LegalLink, PageLinks, Severity
+from privacygap.models import ChatWidget, Confidence, Evidence, LegalLink, PageLinks, Severity, Statement
 
 _INDEX_FILES = ("index.html", "index.htm")
 
@@ -50,7 +51,12 @@ def no_withdrawal_control(ctx: CheckContext, params: dict) -> Iterable[Hit]:
 
 @kind("crm_form_notice")
 def crm_form_notice(ctx: CheckContext, params: dict) -> Iterable[Hit]:
-    """WEB012: a form collecting personal data without a privacy notice link, or with a pre-ticked opt-in."""
+    """WEB012: a form collecting personal data without a privacy notice link, or with a pre-ticked opt-in;
+    a chat widget without a privacy notice in its window (see :func:`_chat_hits`).
+
+    ``params.crm_only`` limits forms to CRM endpoints; ``params.chat_terms`` is the pattern
+    by which the statement "names a chat" when the widget could not be read.
+    """
     consent = ctx.consent
     assert consent is not None
     crm_only = params.get("crm_only", False)
@@ -74,6 +80,83 @@ def crm_form_notice(ctx: CheckContext, params: dict) -> Iterable[Hit]:
             yield Hit(values={"form": label, "page": where,
                               "problem": localised("kein Datenschutzhinweis am Formular", "no privacy notice at the form")},
                       evidence=(evidence,), key=f"{where}|{ident}|notice")
+    yield from _chat_hits(ctx, params)
+
+
+def _chat_evidence(widget: ChatWidget) -> Evidence:
+    return Evidence("chat_widget", {"page": widget.page, "vendor": widget.vendor, "product": widget.product or None,
+                                    "notice": widget.notice, "read": widget.read,
+                                    "fields": ", ".join(widget.fields) or None,
+                                    "notice_text": widget.notice_text,
+                                    "before_consent": True if widget.before_consent else None,
+                                    "matched": ", ".join(widget.matched) or None})
+
+
+def statement_names_chat(statement: Statement | None, vendor: str, product: str, terms: str) -> bool:
+    """Whether the privacy statement mentions a chat, the chat product or its vendor (by name or alias)."""
+    if statement is None:
+        return False
+    names = {vendor, product} | set(_vendor_aliases(vendor))
+    listed = {v.casefold() for v in statement.vendors}
+    if any(n.casefold() in listed for n in names if n):
+        return True
+    text = statement.text or ""
+    if terms and re.search(terms, text, re.IGNORECASE):
+        return True
+    return any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text, re.IGNORECASE) for n in names if n)
+
+
+def _vendor_aliases(vendor: str) -> tuple[str, ...]:
+    try:
+        from privacygap.crawl.trackers import load_trackers
+
+        known = load_trackers().vendor(vendor)
+    except Exception:  # the crawl catalog is missing (a stripped install): names only
+        return ()
+    return known.aliases if known else ()
+
+
+def _chat_hits(ctx: CheckContext, params: dict) -> Iterable[Hit]:
+    """WEB012 for chat widgets: one hit per vendor whose window shows no privacy notice.
+
+    The widget is the same on every page, so a notice seen on any page clears it. Where no
+    page let us read the window (``unknown``), the privacy statement decides: if it names
+    the chat or the vendor, visitors can learn about it; otherwise a finding to review.
+    """
+    consent = ctx.consent
+    assert consent is not None
+    by_vendor: dict[str, list[ChatWidget]] = {}
+    for widget in consent.chat_widgets:
+        by_vendor.setdefault(widget.vendor, []).append(widget)
+    for vendor, widgets in by_vendor.items():
+        if any(w.notice == "yes" for w in widgets):
+            continue
+        product = widgets[0].product or vendor
+        label = localised(f"Chat-Widget {product}", f"Chat widget {product}")
+        # One widget per page (by identity), first address kept.
+        pages: dict[str, ChatWidget] = {}
+        for widget in widgets:
+            pages.setdefault(page_identity(widget.page), widget)
+        without = [w for w in pages.values() if w.notice == "no"]
+        shown = without or list(pages.values())
+        where = ", ".join(urlsplit(page_identity(w.page)).path or w.page for w in shown[:3])
+        evidence = tuple(_chat_evidence(w) for w in shown[:5])
+        if without:
+            read = without[0].read
+            problem = (localised("kein Datenschutzhinweis im Vorab-Formular des Chats",
+                                 "no privacy notice in the chat's pre-chat form") if read == "pre_chat_form" else
+                       localised("kein Datenschutzhinweis im Chatfenster", "no privacy notice in the chat window"))
+            yield Hit(values={"form": label, "page": where, "problem": problem}, evidence=evidence,
+                      key=f"chat|{vendor}|notice")
+            continue
+        if statement_names_chat(ctx.statement, vendor, product, params.get("chat_terms", "")):
+            continue
+        problem = localised("Chat-Widget ohne Datenschutzhinweis: das Chatfenster ließ sich nicht lesen, und die "
+                            "Datenschutzerklärung erwähnt weder einen Chat noch den Anbieter",
+                            "chat widget without notice: the chat window could not be read, and the privacy "
+                            "statement mentions neither a chat nor the vendor")
+        yield Hit(values={"form": label, "page": where, "problem": problem}, evidence=evidence,
+                  key=f"chat|{vendor}|unknown", confidence=Confidence.MEDIUM, needs_human_review=True)
 
 
 # What each kind of legal link is called in the messages.

@@ -3,6 +3,7 @@
 // or screenshot them). Runs as `(args) => …` via Playwright's frame.evaluate.
 //
 // args.mode: "banner" | "toggles" | "withdraw" | "forms" | "links" | "legal" | "storage"
+//            | "chat" (chat-widget markers in a page) | "chatread" (what a widget frame shows)
 // args.cfg:  {roots, settings_roots, reopen, banner, withdraw_prefilter}  (from banners.yaml)
 //
 // Text classification (roles, wording) happens in Python, whose regular expressions know
@@ -269,8 +270,11 @@
   if (args.mode === "forms") {
     const forms = [];
     const personal = /e-?mail|phone|tel|name|vorname|nachname|firma|company|nachricht|message/i;
+    // Forms inside a chat widget are the chat's pre-chat form: reported as the chat (WEB012).
+    const excludeForms = (args.exclude || []).join(", ");
     for (const form of deepQueryAll(document, "form")) {
       if (forms.length >= 20) break;
+      if (excludeForms) { try { if (form.closest(excludeForms)) continue; } catch (e) { /* bad selector */ } }
       const inputs = Array.from(form.querySelectorAll("input, textarea, select"));
       const fields = inputs.filter((i) => i.type === "email" || i.type === "tel"
         || personal.test((i.name || "") + " " + (i.id || "") + " " + (i.getAttribute("autocomplete") || "")));
@@ -447,6 +451,60 @@
     const strip = (list) => list.map(({el, ...rest}) => rest);
     return {privacy: strip(found.privacy), imprint: strip(found.imprint)};
   }
+
+  // What a chat widget shows where it collects data: its text, links and input fields.
+  // Visible parts only, so a hidden template of the pre-chat form does not count as shown.
+  function readWidget(root) {
+    const out = {text: "", links: [], fields: [], inputs: 0, visible: false};
+    if (!root) return out;
+    out.visible = root === document.body ? true : visible(root);
+    out.text = deepText(root).slice(0, 3000);
+    const personal = /e-?mail|phone|tel|name|vorname|nachname|firma|company/i;
+    for (const a of [...(root.matches && root.matches("a[href]") ? [root] : []), ...deepQueryAll(root, "a[href]")]) {
+      if (out.links.length >= 20) break;
+      if (visible(a)) out.links.push({text: label(a).slice(0, 120), href: a.href});
+    }
+    for (const el of deepQueryAll(root, "input, textarea, [contenteditable=true], [contenteditable='']")) {
+      if (!visible(el)) continue;
+      const type = (el.type || "").toLowerCase();
+      if (["hidden", "submit", "button", "checkbox", "radio", "image", "reset"].includes(type)) continue;
+      out.inputs++;
+      const what = (el.name || "") + " " + (el.id || "") + " " + (el.getAttribute("autocomplete") || "")
+        + " " + (el.getAttribute("placeholder") || "") + " " + (el.getAttribute("aria-label") || "");
+      if (type === "email" || type === "tel" || personal.test(what)) out.fields.push(norm(el.name || el.id || type).slice(0, 40));
+      if (overBudget()) break;
+    }
+    return out;
+  }
+
+  if (args.mode === "chat") {
+    // args.widgets: [{vendor, markers: [selectors]}]. Per vendor: the markers present and a
+    // reading of the first visible marked element (a same-document widget is read here; an
+    // iframe widget is read in its own frame by "chatread"). Script addresses are returned
+    // for matching in Python.
+    const found = {};
+    for (const w of args.widgets || []) {
+      const hits = [];
+      let reading = null;
+      for (const sel of w.markers || []) {
+        let els = [];
+        try { els = deepQueryAll(document, sel); } catch (e) { els = []; }
+        if (!els.length) continue;
+        hits.push(sel);
+        for (const el of els) {
+          if (el.tagName === "IFRAME") continue;
+          const r = readWidget(el);
+          if (r.visible && (!reading || r.text.length > reading.text.length)) reading = r;
+        }
+        if (overBudget()) break;
+      }
+      if (hits.length) found[w.vendor] = {markers: hits, reading};
+    }
+    const scripts = Array.from(document.scripts).map((s) => s.src).filter(Boolean).slice(0, 300);
+    return {found, scripts};
+  }
+
+  if (args.mode === "chatread") return readWidget(document.body);
 
   if (args.mode === "storage") {
     const out = [];
