@@ -4,7 +4,9 @@ The server answers for every host name: the browser maps all names to it with
 ``--host-resolver-rules``, and the server picks the folder by the ``Host`` header, so a
 script "from" ``js.hs-scripts.com`` really is a third-party request to another host.
 
-* ``127.0.0.1:PORT/...``          → ``tests/browser/sites/...`` (the first party)
+* ``127.0.0.1:PORT/...``          → ``tests/browser/sites/...`` (the first party); a site
+  folder (one with a ``cmp-config.js``) holds only the pages that differ, the others come
+  from ``sites/_page/`` — the shared skeleton of index, about and contact
 * ``<name>/...`` (any other host) → ``tests/browser/sites/_hosts/<name>/...``; a missing
   file there answers 200 with an empty body (beacons and pixels)
 * ``127.0.0.1:PORT/npm/<pkg>/...`` → consent managers installed from npm at test time
@@ -40,7 +42,11 @@ class _Handler(SimpleHTTPRequestHandler):
         if host in ("127.0.0.1", "localhost", ""):
             if clean.startswith("/npm/"):
                 return str(NPM_CACHE / "node_modules" / clean[len("/npm/"):])
-            return str(SITES / clean.lstrip("/"))
+            local = SITES / clean.lstrip("/")
+            shared = SITES / "_page" / local.name
+            if not local.exists() and (local.parent / "cmp-config.js").exists() and shared.exists():
+                return str(shared)
+            return str(local)
         return str(SITES / "_hosts" / host / clean.lstrip("/"))
 
     def send_head(self):
