@@ -28,7 +28,8 @@ def parse_document(text: str, path: str, suffix: str) -> tuple[Any, str]:
     except tomllib.TOMLDecodeError as exc:
         if suffix == ".toml":
             message = str(exc)
-            location = message[message.find("(at ") + 4:-1] if "(at " in message else None
+            # tomllib says "line 2, column 10"; the other readers say "line 2 column 10".
+            location = message[message.find("(at ") + 4:-1].replace(", column", " column") if "(at " in message else None
             raise InputFileError(path, f"invalid TOML: {message.split(' (at ')[0]}", location=location) from None
     # Not TOML and not named .toml: perhaps YAML under another name.
     return parse_yaml(text, path), "yaml"

@@ -189,7 +189,7 @@ def test_yaml_errors_name_file_key_and_line(tmp_path, text, message):
 def test_syntax_errors_and_unreadable_files(tmp_path):
     bad_toml = tmp_path / "records.toml"
     bad_toml.write_text('[[vendors]]\nname = "A\n', encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"records\.toml:line 2, column 10: invalid TOML: Illegal character"):
+    with pytest.raises(InputFileError, match=r"records\.toml:line 2 column 10: invalid TOML: Illegal character"):
         load_records(str(bad_toml))
     bad_yaml = tmp_path / "records.yml"
     bad_yaml.write_text("vendors:\n  - name: [A\n", encoding="utf-8")
