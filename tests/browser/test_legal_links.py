@@ -44,15 +44,15 @@ def test_overlay_banner_and_subpage_without_privacy_link(results, site_server):
     start, about = f"{site_server}/legal-overlay/index.html", f"{site_server}/legal-overlay/about.html"
     blocked = {"covered_by": "div#mini-backdrop", "focus_problem": "focus_moved",
                "focus_went_to": 'button "Alle akzeptieren"'}
-    # Same severity: the engine orders by fingerprint (stable: check, site and key only).
+    # Same severity and check: the engine orders by message.
     assert pol001(result) == [
+        ("medium", f"1 of 3 pages visited have no link to the privacy statement ({about}).",
+         [{"kind": "legal_link", "url": about, "link": "privacy", "problem": "missing"}]),
         ("medium", ("While the cookie banner is open, the link 'Datenschutz' to the privacy statement is covered by "
                    "div#mini-backdrop and not reachable by keyboard (the focus is pulled back into the banner) "
                    f"({start})."),
          [{"kind": "legal_link", "url": start, "link": "privacy", "problem": "blocked", "text": "Datenschutz",
            "href": f"{site_server}/privacy.html", **blocked}]),
-        ("medium", f"1 of 3 pages visited have no link to the privacy statement ({about}).",
-         [{"kind": "legal_link", "url": about, "link": "privacy", "problem": "missing"}]),
         ("low", ("While the cookie banner is open, the link 'Impressum' to the imprint is covered by div#mini-backdrop "
                 f"and not reachable by keyboard (the focus is pulled back into the banner) ({start})."),
          [{"kind": "legal_link", "url": start, "link": "imprint", "problem": "blocked", "text": "Impressum",
@@ -78,9 +78,9 @@ def test_overlay_site_records_every_page(results):
 
 def test_german_message(results, site_server):
     messages = [m for _, m, _ in pol001(results["legal-overlay"], "de")]
-    assert messages[1] == f"Auf 1 von 3 besuchten Seiten fehlt ein Link zur Datenschutzerklärung " \
+    assert messages[0] == f"Auf 1 von 3 besuchten Seiten fehlt ein Link zur Datenschutzerklärung " \
                           f"({site_server}/legal-overlay/about.html)."
-    assert messages[0].startswith("Solange der Cookie-Banner offen ist, ist der Link „Datenschutz“ zur "
+    assert messages[1].startswith("Solange der Cookie-Banner offen ist, ist der Link „Datenschutz“ zur "
                                   "Datenschutzerklärung verdeckt von div#mini-backdrop und per Tastatur nicht "
                                   "erreichbar (der Fokus springt zurück in den Banner)")
 

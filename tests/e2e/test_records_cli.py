@@ -33,8 +33,8 @@ def test_records_scan_reports_the_exact_record_findings(tmp_path):
     assert code == 1 and run["errors"] == []
     assert set(RECORD_CHECKS) <= set(run["checks"]["ran"])
     assert _record_findings(run) == [
-        ("CRM013", "high", None, "The first-contact call script (erstkontakt.md) lacks where the contact data came from."),
         ("CRM013", "high", None, "The first-contact call script (erstkontakt.md) lacks the right to object."),
+        ("CRM013", "high", None, "The first-contact call script (erstkontakt.md) lacks where the contact data came from."),
         ("CRM015", "high", None, "Gong (Gesprächsanalyse): based in the third country US (outside the EEA, no adequacy "
                                  "decision), but the vendor list records no transfer instrument (DPF, SCCs, BCRs); the "
                                  "recorded 'Privacy Shield' has been invalid since judgment C-311/18."),

@@ -106,5 +106,7 @@ def run_checks(ctx: CheckContext, *, lang: str = "en", selectors: list[str] | No
             outcome.ran.append(spec.id)
         except Exception as exc:  # a broken kind must not cost the other checks
             outcome.errors.append(RunError("checks", f"{spec.id} failed: {type(exc).__name__}: {exc}"))
-    outcome.findings.sort(key=lambda f: (-f.severity.rank, f.check_id, f.category or "", f.fingerprint))
+    # The message before the fingerprint: the fingerprint hashes the site (for a --policy scan
+    # the file's path), so ordering by it alone would differ between two checkouts.
+    outcome.findings.sort(key=lambda f: (-f.severity.rank, f.check_id, f.category or "", f.message, f.fingerprint))
     return outcome
