@@ -270,6 +270,7 @@ class BannerButton:
     color: str | None = None
     background: str | None = None
     contrast: float | None = None
+    font_weight: int | None = None  # CSS weight, 400 regular, 700 bold
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,20 @@ def to_button(control: dict[str, Any]) -> BannerButton:
         element=control.get("element", "button"), layer=int(control.get("layer", 1)),
         width=control.get("width"), height=control.get("height"), font_size=control.get("font_size"),
         color=control.get("color"), background=control.get("background"),
-        contrast=contrast_ratio(control.get("color"), control.get("background")))
+        contrast=contrast_ratio(control.get("color"), control.get("background")),
+        font_weight=_weight(control.get("font_weight")))
+
+
+def _weight(value: Any) -> int | None:
+    """A computed CSS font weight ("700", "bold", 400) as a number; None when unknown."""
+    names = {"normal": 400, "bold": 700}
+    text = str(value).strip().lower() if value is not None else ""
+    if text in names:
+        return names[text]
+    try:
+        return int(float(text))
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------------------- reading

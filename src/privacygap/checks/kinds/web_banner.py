@@ -18,7 +18,8 @@ def button_evidence(button: BannerButton) -> Evidence:
     return Evidence("banner_button", {"text": button.text, "role": button.role, "element": button.element,
                                       "layer": button.layer, "width": button.width, "height": button.height,
                                       "font_size": button.font_size, "color": button.color,
-                                      "background": button.background, "contrast": button.contrast})
+                                      "background": button.background, "contrast": button.contrast,
+                                      "font_weight": button.font_weight})
 
 
 def _first_layer(consent: ConsentResult, role: str) -> list[BannerButton]:
@@ -87,6 +88,9 @@ def reject_not_equivalent(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     if a.font_size and r.font_size and r.font_size < a.font_size * params.get("min_font_ratio", 0.8):
         reasons.append((f"Schrift {_de(r.font_size)} px statt {_de(a.font_size)} px",
                         f"reject text {r.font_size:g}px vs accept {a.font_size:g}px"))
+    bold = params.get("bold_weight", 600)
+    if a.font_weight and r.font_weight and a.font_weight >= bold > r.font_weight:
+        reasons.append(("Ablehnen in normaler Schrift, Zustimmen fett", "reject in regular type, accept in bold"))
     min_contrast = params.get("min_contrast", 4.5)
     if r.contrast is not None and r.contrast < min_contrast:
         reasons.append((f"Kontrast {_de(r.contrast)}:1 unter {_de(min_contrast)}:1",
