@@ -8,9 +8,33 @@ line, so the user sees where to look; nesting bombs end as a clear error, not a 
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from privacygap.errors import InputFileError
+
+MAX_BYTES = 1024 * 1024  # these are hand-written documents; anything larger is a mistake or an attack
+
+
+def read_document_file(path: str, kind: str, *, hint: str | None = None) -> tuple[Any, str, str]:
+    """Read and parse the ``kind`` ("guideline", "records") file at ``path``.
+
+    Returns the data, the syntax used (``toml`` or ``yaml``) and the text (for key lines).
+
+    Raises:
+        InputFileError: missing, unreadable, larger than 1 MB, not UTF-8, or a syntax error.
+    """
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            raise InputFileError(path, f"{kind} file larger than 1 MB")
+        text = file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the {kind} file: {exc.strerror or exc}", hint=hint) from None
+    except UnicodeDecodeError:
+        raise InputFileError(path, f"the {kind} file is not UTF-8 text") from None
+    data, syntax = parse_document(text, path, file.suffix.lower())
+    return data, syntax, text
 
 
 def parse_document(text: str, path: str, suffix: str) -> tuple[Any, str]:

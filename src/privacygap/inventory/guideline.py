@@ -8,15 +8,13 @@ CRM017 and CRM022 compare the inventory with it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from privacygap import taxonomy
 from privacygap.checks.kinds import Guideline
-from privacygap.docfile import parse_document
+from privacygap.docfile import read_document_file
 from privacygap.errors import InputFileError
 
-MAX_BYTES = 1024 * 1024
 TOP_LEVEL = {"guideline", "allowed", "free_text", "retention", "roles"}
 
 
@@ -102,16 +100,7 @@ def load_guideline(path: str) -> Guideline:
     Raises:
         InputFileError: unreadable file, syntax error (with line) or invalid content.
     """
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_BYTES:
-            raise InputFileError(path, "guideline file larger than 1 MB")
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read guideline: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputFileError(path, "guideline is not UTF-8 text") from None
-    data, _ = parse_document(text, path, file.suffix.lower())
+    data, _, _ = read_document_file(path, "guideline", hint="check the path given to --guideline")
     return guideline_from_dict(data, path)
 
 

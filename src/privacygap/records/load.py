@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from privacygap import taxonomy
-from privacygap.docfile import parse_document
+from privacygap.docfile import MAX_BYTES, read_document_file
 from privacygap.errors import InputFileError
 from privacygap.records.model import CallScript, DialerCampaign, ProcessingRecord, Records, VendorRecord
 from privacygap.records.regions import normalise_region
 
-MAX_BYTES = 1024 * 1024
 SECTIONS = ("records", "vendors", "processing", "dialer", "call_script")
 VENDOR_KEYS = ("name", "service", "role", "region", "entity", "transfer", "dpa_signed", "dpa_version",
                "subprocessors", "notes")
@@ -328,17 +327,8 @@ def load_records(path: str) -> Records:
             (with key path and line).
     """
     file = Path(path)
-    try:
-        if file.stat().st_size > MAX_BYTES:
-            raise InputFileError(path, "records file larger than 1 MB")
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the records file: {exc.strerror or exc}",
-                             hint="check the path given to --records") from None
-    except UnicodeDecodeError:
-        raise InputFileError(path, "the records file is not UTF-8 text") from None
+    data, syntax, text = read_document_file(path, "records", hint="check the path given to --records")
     suffix = file.suffix.lower()
-    data, syntax = parse_document(text, path, suffix)
     # Key lines are looked up by the syntax the file name announces; YAML under another
     # name (TOML failed) has no reliable line lookup, so its errors name the key only.
     guessed_yaml = syntax == "yaml" and suffix not in (".yaml", ".yml")
