@@ -669,8 +669,3 @@ def read_notes_file(path: str) -> Iterator[tuple[str, str]]:
     if file.suffix.lower() in (".json", ".jsonl", ".ndjson") or head[:1] in (b"{", b"["):
         return _json_records(file)
     return _csv_records(file)
-
-
-def scan_notes_file(path: str, *, salt: str | None = None) -> tuple[list[NoteHit], int]:
-    """Read and scan a notes export in one step."""
-    return scan_note_texts(read_notes_file(path), source=Path(path).name, salt=salt)

@@ -36,7 +36,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_findings": "New findings in the last run", "severity": "Severity", "check": "Check",
         "category": "Category", "message": "What we saw", "statement_diff": "Changes in the privacy statement:",
         "runs": "Runs", "run": "Run", "status_ok": "ok", "status_error": "failed", "status_skipped": "not due",
-        "first_run": "first run", "findings_word": "findings",
     },
     "de": {
         "title": "Datenschutz-Monitoring: Übersicht", "generated": "Erstellt", "store": "Speicher",
@@ -51,7 +50,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "category": "Kategorie", "message": "Was wir gesehen haben",
         "statement_diff": "Änderungen in der Datenschutzerklärung:",
         "runs": "Läufe", "run": "Lauf", "status_ok": "ok", "status_error": "fehlgeschlagen",
-        "status_skipped": "nicht fällig", "first_run": "erster Lauf", "findings_word": "Befunde",
+        "status_skipped": "nicht fällig",
     },
 }
 
@@ -127,7 +126,6 @@ def dashboard_data(store: Store, *, out_dir: Path, targets: list[str] | None = N
                    urls: dict[str, str | None] | None = None, max_runs: int = 20,
                    lang: str = "en") -> list[dict[str, Any]]:
     """The rows of the dashboard: one per target, newest run first in each."""
-    texts = _texts(lang)
     names = targets or store.targets()
     rows = []
     for name in names:

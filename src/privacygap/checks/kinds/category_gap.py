@@ -61,13 +61,6 @@ def stored_evidence(inventory: Inventory, params: dict) -> dict[str, list[Eviden
     return by_category
 
 
-def _quote_evidence(claims, category: str) -> list[Evidence]:
-    for claim in claims:
-        if taxonomy.covers(claim.category, category):
-            return [Evidence("quote", {"text": q.text, "section": q.section or None}) for q in claim.quotes[:1]]
-    return []
-
-
 @kind("category_undisclosed")
 def category_undisclosed(ctx: CheckContext, params: dict) -> Iterable[Hit]:
     """One hit per stored category that no declared category covers (coverage rule)."""
