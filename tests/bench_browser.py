@@ -151,7 +151,7 @@ def profile_visit(handle, url: str, options, subpages: list[str]) -> dict:
     saved.append((visit_mod.SiteVisit, "_run_phase", visit_mod.SiteVisit._run_phase))
     visit_mod.SiteVisit._run_phase = timed_phase(visit_mod.SiteVisit._run_phase)
     try:
-        from privacygap.crawl.browser import visit_site
+        from privacygap.crawl.visit import visit_site
 
         started = time.perf_counter()
         visit_site(url, options=options, browser=handle, subpages=subpages)
@@ -173,7 +173,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 20-site concurrency runs")
     args = parser.parse_args()
 
-    from privacygap.crawl.browser import BrowserOptions, open_browser, visit_site
+    from privacygap.crawl.browser import BrowserOptions, open_browser
+    from privacygap.crawl.visit import visit_site
 
     # Install the npm consent managers the same way the tests do.
     try:

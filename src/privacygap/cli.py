@@ -41,7 +41,7 @@ def _progress_printer(quiet: bool):
 
 
 def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *, lang: str | None,
-                  base_dir: Path | None = None) -> list[Path]:
+                  base_dir: Path | None = None, verbose: bool = False) -> list[Path]:
     """Render ``run`` in every format; to stdout (one format, no ``output``) or to files.
 
     With several formats, ``output`` is a folder (created) or a base path whose suffix is
@@ -53,7 +53,7 @@ def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *
     if output is None:
         if len(formats) > 1:
             raise UsageError("several --format values need --output (a folder or a base file name)")
-        sys.stdout.write(render(run, formats[0], lang=lang, color=sys.stdout.isatty()))
+        sys.stdout.write(render(run, formats[0], lang=lang, color=sys.stdout.isatty(), verbose=verbose))
         return []
     target = Path(output)
     written: list[Path] = []
@@ -65,7 +65,7 @@ def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *
         else:
             path = target.with_suffix("." + FORMAT_SUFFIX[fmt])
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(run, fmt, lang=lang, base_dir=base_dir), encoding="utf-8")
+        path.write_text(render(run, fmt, lang=lang, base_dir=base_dir, verbose=verbose), encoding="utf-8")
         written.append(path)
     return written
 
@@ -124,9 +124,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             if "run" not in last:
                 raise KeyboardInterrupt from interrupt
             console.print("privacygap: interrupted; writing what was collected", markup=False, style="yellow")
-            write_outputs(last["run"], formats, args.output, lang=args.lang)
+            write_outputs(last["run"], formats, args.output, lang=args.lang, verbose=args.verbose)
             return ExitCode.STAGE_FAILED
-    written = write_outputs(result.run, formats, args.output, lang=args.lang)
+    written = write_outputs(result.run, formats, args.output, lang=args.lang, verbose=args.verbose)
     if partial is not None and partial.exists():
         partial.unlink()
     for path in written:
@@ -203,7 +203,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from exc
     if not isinstance(run, dict) or run.get("schema_version") != 1:
         raise UsageError(f"{path}: not a privacygap run (schema_version 1 expected)")
-    write_outputs(run, args.format or ["html"], args.output, lang=args.lang, base_dir=path.parent)
+    write_outputs(run, args.format or ["html"], args.output, lang=args.lang, base_dir=path.parent,
+                  verbose=args.verbose)
     return ExitCode.OK
 
 
@@ -245,14 +246,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
                               allow_private=True, lang=args.lang, fail_on="never", respect_robots=True)
         result = run_scan(request, progress=_progress_printer(args.quiet))
     written = write_outputs(result.run, ["json", "html", "markdown"], str(out), lang=args.lang)
-    sys.stdout.write(_demo_summary(result.run, written, args.lang))
+    sys.stdout.write(_demo_summary(result.run, written, args.lang, verbose=args.verbose))
     return result.exit_code
 
 
-def _demo_summary(run: dict[str, Any], written: list[Path], lang: str | None) -> str:
+def _demo_summary(run: dict[str, Any], written: list[Path], lang: str | None, *, verbose: bool = False) -> str:
     from privacygap.output.text import render_text
 
-    text = render_text(run, lang or _run_lang(run), color=sys.stdout.isatty())
+    text = render_text(run, lang or _run_lang(run), color=sys.stdout.isatty(), verbose=verbose)
     return text + "\n" + "\n".join(f"wrote {p}" for p in written) + "\n"
 
 
@@ -310,96 +311,193 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- parser
 
 
+SCAN_EXAMPLES = """examples:
+  privacygap scan https://www.example-firma.de --crm hubspot-contacts.json --crm calls.json \\
+                  --format html -o reports/firma.html
+  privacygap scan --policy datenschutz.md --crm salesforce-contact-describe.json --format json
+  privacygap scan https://www.example-firma.de --no-browser --fail-on critical
+  privacygap scan https://www.example-firma.de --format json --format html -o reports/firma/
+
+exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+            2 usage error or unreadable input, 3 a requested stage could not complete
+"""
+
+MONITOR_EXAMPLES = """examples:
+  privacygap monitor run targets.toml --db monitor.sqlite
+  privacygap monitor run targets.toml --db monitor.sqlite --force --target muster
+  privacygap monitor history --db monitor.sqlite --target muster
+  privacygap monitor report targets.toml --db monitor.sqlite -o reports/dashboard.html
+  privacygap monitor serve targets.toml --db monitor.sqlite
+"""
+
+TOP_EXAMPLES = """examples:
+  privacygap demo                                   # the bundled example company, end to end
+  privacygap scan https://www.example-firma.de --crm export.csv --format html -o report.html
+  privacygap inventory export.csv                   # classify a CRM export alone
+  privacygap render run.json --format html -o report.html --lang en
+  privacygap checks list
+  privacygap monitor run targets.toml --db monitor.sqlite
+  privacygap doctor
+
+run 'privacygap COMMAND --help' for the options of a command.
+"""
+
+FAIL_ON_CHOICES = ["low", "medium", "high", "critical", "never"]
+
+
+def _subparser(sub: Any, name: str, *, help: str, description: str | None = None, epilog: str | None = None):
+    """A sub-command parser that shows defaults and keeps the epilog's line breaks."""
+    return sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+                          epilog=epilog, formatter_class=_HelpFormatter)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keeps examples as written and appends "(default: …)" to options that have a real default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ""
+        if action.default in (None, False, [], argparse.SUPPRESS) or "%(default)" in help_text:
+            return help_text
+        return help_text + " (default: %(default)s)"
+
+
+def _add_scan_arguments(scan: argparse.ArgumentParser) -> None:
+    inputs = scan.add_argument_group("inputs")
+    inputs.add_argument("url", nargs="?", help="the company's start URL (https:// is added when missing)")
+    inputs.add_argument("--policy", metavar="FILE", help="a saved statement (.html, .md, .txt) instead of a URL")
+    inputs.add_argument("--policy-url", metavar="URL", help="the statement's address, when discovery cannot find it")
+    inputs.add_argument("--crm", metavar="FILE", action="append",
+                        help="CRM export or database URL such as sqlite:///crm.db (repeatable: contacts, companies, calls)")
+    inputs.add_argument("--crm-format", metavar="NAME", help="export format of --crm (detected from the file when absent)")
+    inputs.add_argument("--notes", metavar="FILE", help="export of CRM notes (CSV/JSON); only redacted snippets are kept")
+    inputs.add_argument("--guideline", metavar="FILE", help="your internal CRM guideline (TOML/YAML, docs/crm-guideline.md)")
+    inputs.add_argument("--records", metavar="FILE",
+                        help="the DPO's records: vendor list, VVT, dialer settings, call script (TOML/YAML, docs/records.md)")
+    inputs.add_argument("--fact", action="append", metavar="NAME=VALUE",
+                        help="a fact the checks cannot see from outside, e.g. dpo_appointed=true (repeatable)")
+    outputs = scan.add_argument_group("outputs")
+    outputs.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX),
+                         help="output format, repeatable; several formats need -o DIR (default: text)")
+    outputs.add_argument("-o", "--output", metavar="PATH", help="output file, or a folder for several formats (default: stdout)")
+    outputs.add_argument("--lang", choices=["de", "en"], help="report language (default: the statement's)")
+    outputs.add_argument("-v", "--verbose", action="store_true", help="text format: every finding with its evidence")
+    outputs.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
+    browser = scan.add_argument_group("browser")
+    browser.add_argument("--no-browser", action="store_true",
+                         help="skip the browser visit (cookie banner, consent phases): WEB checks are then skipped")
+    policy = scan.add_argument_group("policy of the run")
+    policy.add_argument("--fail-on", default="high", choices=FAIL_ON_CHOICES,
+                        help="exit 1 when a finding is at or above this severity")
+    policy.add_argument("--allow-private", action="store_true",
+                        help="permit loopback and private addresses (off, so a scan cannot be steered into an internal network)")
+    policy.add_argument("--ignore-robots", action="store_true", help="do not honour robots.txt")
+    policy.add_argument("--select", action="append", metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable)")
+    policy.add_argument("--ignore", action="append", metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
+
+
+def _add_monitor_arguments(msub: Any) -> None:
+    texts = {"run": "scan every due target once, store the results and alert on new findings",
+             "history": "past runs of the targets and what changed between them",
+             "report": "write the HTML dashboard of all targets",
+             "serve": "run the targets on their schedules until stopped"}
+    for name, text in texts.items():
+        p = _subparser(msub, name, help=text, epilog=MONITOR_EXAMPLES)
+        if name in ("run", "serve", "report"):
+            p.add_argument("targets", metavar="TARGETS.toml", nargs="?" if name == "report" else None,
+                           help="the targets file (docs/monitoring.md)" + (", for the targets' names and languages" if name == "report" else ""))
+        store = p.add_argument_group("store and outputs")
+        store.add_argument("--db", metavar="PATH_OR_URL", default=None,
+                           help="the monitor store: a SQLite path or a postgresql:// URL "
+                                "(default: $PRIVACYGAP_MONITOR_DB, else ./privacygap-monitor.sqlite)")
+        store.add_argument("--format", default="text", choices=["text", "json"], help="the summary on stdout")
+        store.add_argument("-o", "--output", metavar="PATH", default=None,
+                           help="where the dashboard (report) or the summary is written (default: stdout / beside the store)")
+        run = p.add_argument_group("policy of the run")
+        run.add_argument("--fail-on", default=None, choices=FAIL_ON_CHOICES,
+                         help="exit 1 on a new finding at or above this severity (default: each target's fail_on, else high)")
+        run.add_argument("--target", default=None, metavar="NAME", help="only the target of this name")
+        run.add_argument("--force", action="store_true", help="scan every target, due or not")
+        run.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
+        execution = p.add_argument_group("execution")
+        execution.add_argument("--executor", default="local", choices=["local", "celery"],
+                               help="local threads, or Celery workers (PRIVACYGAP_CELERY_BROKER, docs/monitoring.md)")
+        execution.add_argument("--concurrency", type=int, default=4, metavar="N", help="targets scanned at once (local executor)")
+        execution.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+        if name == "history":
+            store.add_argument("--limit", type=int, default=None, metavar="N", help="at most N runs (default: 50 in text)")
+        if name == "report":
+            store.add_argument("--lang", choices=["de", "en"], help="dashboard language (default: the targets' language, else de)")
+        p.add_argument("--max-iterations", type=int, default=None, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="privacygap", description=(
-        "Finds what a company's CRM stores and its website does but its privacy statement does not say."))
+        "Finds what a company's CRM stores and its website does but its privacy statement does not say."),
+        epilog=TOP_EXAMPLES, formatter_class=_HelpFormatter)
     parser.add_argument("--version", action="version", version=f"privacygap {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    scan = sub.add_parser("scan", help="scan a site (or a saved statement) against CRM exports")
-    scan.add_argument("url", nargs="?", help="the company's start URL")
-    scan.add_argument("--policy", metavar="FILE", help="a saved statement (.html, .md, .txt) instead of a URL")
-    scan.add_argument("--policy-url", metavar="URL", help="the statement's address, when discovery cannot find it")
-    scan.add_argument("--crm", metavar="FILE", action="append", help="CRM export or database URL (repeatable)")
-    scan.add_argument("--crm-format", metavar="NAME", help="export format (detected when absent)")
-    scan.add_argument("--notes", metavar="FILE", help="export of CRM notes (CSV/JSON); only redacted snippets are kept")
-    scan.add_argument("--guideline", metavar="FILE", help="the internal CRM guideline (TOML/YAML)")
-    scan.add_argument("--records", metavar="FILE",
-                      help="the DPO's records: vendor list, VVT, dialer settings, call script (TOML/YAML)")
-    scan.add_argument("--no-browser", action="store_true", help="skip the browser visit (cookie banner)")
-    scan.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX), help="output format (repeatable)")
-    scan.add_argument("-o", "--output", metavar="PATH", help="output file (or folder for several formats)")
-    scan.add_argument("--fail-on", default="high", choices=["low", "medium", "high", "critical", "never"])
-    scan.add_argument("--lang", choices=["de", "en"], help="report language (default: the statement's)")
-    scan.add_argument("--allow-private", action="store_true", help="permit loopback and private addresses")
-    scan.add_argument("--ignore-robots", action="store_true", help="do not honour robots.txt")
-    scan.add_argument("--fact", action="append", metavar="NAME=VALUE", help="a fact for the checks, e.g. dpo_appointed=true")
-    scan.add_argument("--select", action="append", metavar="PREFIX", help="only checks with this id prefix")
-    scan.add_argument("--ignore", action="append", metavar="PREFIX", help="skip checks with this id prefix")
-    scan.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    scan = _subparser(sub, "scan", help="scan a site (or a saved statement) against CRM exports", epilog=SCAN_EXAMPLES)
+    _add_scan_arguments(scan)
     scan.set_defaults(handler=cmd_scan)
 
-    inventory = sub.add_parser("inventory", help="classify a CRM export alone")
-    inventory.add_argument("files", nargs="+", metavar="FILE")
-    inventory.add_argument("--crm-format", metavar="NAME")
-    inventory.add_argument("--notes", metavar="FILE")
-    inventory.add_argument("--format", default="text", choices=["text", "json"])
-    inventory.add_argument("-o", "--output", metavar="PATH")
+    inventory = _subparser(sub, "inventory", help="classify a CRM export alone (field metadata only)",
+                           epilog="examples:\n  privacygap inventory hubspot-contacts.json\n"
+                                  "  privacygap inventory export.csv --notes calls.csv --format json -o inventory.json\n")
+    inventory.add_argument("files", nargs="+", metavar="FILE", help="CRM exports of one CRM, or a database URL")
+    inventory.add_argument("--crm-format", metavar="NAME", help="export format (detected from the file when absent)")
+    inventory.add_argument("--notes", metavar="FILE", help="export of CRM notes to scan (only redacted snippets are kept)")
+    inventory.add_argument("--format", default="text", choices=["text", "json"], help="output format")
+    inventory.add_argument("-o", "--output", metavar="PATH", help="output file (default: stdout)")
     inventory.set_defaults(handler=cmd_inventory)
 
-    render = sub.add_parser("render", help="render a saved run JSON")
-    render.add_argument("run", metavar="RUN.json")
-    render.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX))
-    render.add_argument("-o", "--output", metavar="PATH")
-    render.add_argument("--lang", choices=["de", "en"])
+    render = _subparser(sub, "render", help="render a saved run JSON in another format or language",
+                        epilog="examples:\n  privacygap render reports/demo/report.json --format html -o report.html --lang en\n")
+    render.add_argument("run", metavar="RUN.json", help="a run written by scan --format json")
+    render.add_argument("--format", action="append", choices=list(FORMAT_SUFFIX), help="output format, repeatable (default: html)")
+    render.add_argument("-o", "--output", metavar="PATH", help="output file, or a folder for several formats (default: stdout)")
+    render.add_argument("--lang", choices=["de", "en"], help="report language (default: the run's)")
+    render.add_argument("-v", "--verbose", action="store_true", help="text format: every finding with its evidence")
     render.set_defaults(handler=cmd_render)
 
-    checks = sub.add_parser("checks", help="the check catalog")
-    checks.add_argument("action", choices=["list", "show"])
-    checks.add_argument("id", nargs="?")
-    checks.add_argument("--lang", choices=["de", "en"])
+    checks = _subparser(sub, "checks", help="the check catalog",
+                        epilog="examples:\n  privacygap checks list\n  privacygap checks show CRM001 --lang de\n")
+    checks.add_argument("action", choices=["list", "show"], help="list all checks, or show one")
+    checks.add_argument("id", nargs="?", help="the check id for show, e.g. CRM001")
+    checks.add_argument("--lang", choices=["de", "en"], help="language of titles and docs (default: en)")
     checks.set_defaults(handler=cmd_checks)
 
-    demo = sub.add_parser("demo", help="scan the bundled example company end to end")
-    demo.add_argument("-o", "--output", metavar="DIR", help="report folder (default reports/demo)")
-    demo.add_argument("--lang", choices=["de", "en"])
-    demo.add_argument("--no-browser", action="store_true")
-    demo.add_argument("-q", "--quiet", action="store_true")
+    demo = _subparser(sub, "demo", help="scan the bundled example company end to end",
+                      epilog="examples:\n  privacygap demo\n  privacygap demo --lang en -o /tmp/demo\n")
+    demo.add_argument("-o", "--output", metavar="DIR", help="report folder (default: reports/demo)")
+    demo.add_argument("--lang", choices=["de", "en"], help="report language (default: the statement's, German)")
+    demo.add_argument("--no-browser", action="store_true", help="skip the browser visit")
+    demo.add_argument("-v", "--verbose", action="store_true", help="every finding with its evidence on the terminal")
+    demo.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     demo.set_defaults(handler=cmd_demo)
 
-    doctor = sub.add_parser("doctor", help="browser, versions and data files")
+    doctor = _subparser(sub, "doctor", help="browser, versions and data files")
     doctor.set_defaults(handler=cmd_doctor)
 
-    evaluate = sub.add_parser("eval", help="measure accuracy on a labelled corpus")
-    evaluate.add_argument("what", choices=["statements", "inventory"])
-    evaluate.add_argument("--corpus", required=True, metavar="DIR")
-    evaluate.add_argument("--gold", metavar="FILE")
+    evaluate = _subparser(sub, "eval", help="measure accuracy on a labelled corpus",
+                          epilog="examples:\n  privacygap eval statements --corpus ../shared/corpus/policies\n"
+                                 "  privacygap eval inventory --corpus ../shared/corpus/crm-inventories\n")
+    evaluate.add_argument("what", choices=["statements", "inventory"], help="which reader to measure")
+    evaluate.add_argument("--corpus", required=True, metavar="DIR", help="the corpus folder")
+    evaluate.add_argument("--gold", metavar="FILE",
+                          help="the labels (default: gold-dev.json or fields-gold-dev.tsv in the corpus folder)")
     evaluate.set_defaults(handler=cmd_eval)
 
-    data = sub.add_parser("data", help="optional data files")
-    data.add_argument("action", choices=["update"])
-    data.add_argument("--dest", metavar="PATH")
-    data.add_argument("--url", default=None)
+    data = _subparser(sub, "data", help="optional data files")
+    data.add_argument("action", choices=["update"], help="download the Open Cookie Database")
+    data.add_argument("--dest", metavar="PATH", help="where to write it (default: the user data folder)")
+    data.add_argument("--url", default=None, metavar="URL", help="download from this URL instead of the default")
     data.set_defaults(handler=cmd_data)
 
-    monitor = sub.add_parser("monitor", help="periodic scans of many targets")
-    msub = monitor.add_subparsers(dest="monitor_action", required=True)
-    for name, text in (("run", "scan every due target once"), ("history", "past runs and what changed"),
-                       ("report", "write the HTML dashboard"), ("serve", "run targets on their schedules")):
-        p = msub.add_parser(name, help=text)
-        if name in ("run", "serve", "report"):
-            p.add_argument("targets", metavar="TARGETS.toml", nargs="?" if name == "report" else None)
-        p.add_argument("--db", metavar="PATH_OR_URL", default=None)
-        p.add_argument("--format", default="text", choices=["text", "json"])
-        p.add_argument("--fail-on", default=None, choices=["low", "medium", "high", "critical", "never"])
-        p.add_argument("--executor", default="local", choices=["local", "celery"])
-        p.add_argument("--concurrency", type=int, default=4)
-        p.add_argument("--target", default=None)
-        p.add_argument("-o", "--output", metavar="PATH", default=None)
-        p.add_argument("--allow-private", action="store_true")
-        p.add_argument("--force", action="store_true", help="scan every target, due or not")
-        p.add_argument("--max-iterations", type=int, default=None, help=argparse.SUPPRESS)
+    monitor = _subparser(sub, "monitor", help="periodic scans of many targets", epilog=MONITOR_EXAMPLES)
+    msub = monitor.add_subparsers(dest="monitor_action", required=True, metavar="ACTION")
+    _add_monitor_arguments(msub)
     monitor.set_defaults(handler=cmd_monitor)
     return parser
 

@@ -414,3 +414,15 @@ def to_jsonable(value: Any) -> Any:
         items = [to_jsonable(v) for v in value]
         return sorted(items) if isinstance(value, (set, frozenset)) else items
     return value
+
+
+@dataclass(frozen=True)
+class Guideline:
+    """The company's internal CRM guideline (what may be stored, how long, who sees it)."""
+
+    path: str = ""
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # object ("*" for all) -> category keys
+    free_text_rules: tuple[str, ...] = ()
+    retention: Mapping[str, str] = field(default_factory=dict)  # category key -> rule text ("24 months")
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # role -> objects/fields it may read
+    extra: Mapping[str, Any] = field(default_factory=dict)

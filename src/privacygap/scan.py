@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from privacygap import __version__, taxonomy
+from privacygap.completeness import completeness, traffic_light
 from privacygap.checks.engine import run_checks
-from privacygap.checks.kinds import CheckContext, Guideline
+from privacygap.checks.kinds import CheckContext
+from privacygap.models import Guideline
 from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, UsageError
 from privacygap.models import ConsentResult, Finding, Inventory, PageLinks, RunError, Severity, Statement, to_jsonable
 from privacygap.records.model import Records
@@ -169,7 +171,8 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
 
 
 def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any, progress: Progress) -> None:
-    from privacygap.crawl.browser import BrowserOptions, visit_site
+    from privacygap.crawl.browser import BrowserOptions
+    from privacygap.crawl.visit import visit_site
 
     assert request.url
     progress("browser", "visiting the site in Chromium (before consent, after reject, after accept)")
@@ -177,9 +180,19 @@ def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any
         # A shared browser (the monitor) already runs several sites at once: their phases go one
         # after the other there, so memory grows with the targets, not with targets × phases.
         options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=browser is None)
-        got.consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
+        consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
     except PrivacyGapError as exc:
         got.fail("browser", exc)
+        return
+    failed = [(name, phase.error) for name, phase in consent.phases.items() if phase.error]
+    if failed and len(failed) == len(consent.phases):
+        # Not one phase loaded the site: an empty observation would read as "no cookies, no banner".
+        got.fail("browser", f"{request.url}: the site could not be loaded in the browser ({failed[0][1]})")
+        return
+    for name, error in failed:
+        # A phase that did not finish leaves its part of the banner checks unseen: the run is incomplete.
+        got.fail("browser", f"{name}: {error}")
+    got.consent = consent
 
 
 # ---------------------------------------------------------------------------- assembly
@@ -221,6 +234,16 @@ def _summary(statement: Statement | None, inventory: Inventory | None, findings:
     }
 
 
+def _produced(got: _Collected, errors: list[dict[str, Any]], pending: list[str]) -> set[str]:
+    """The stages that yielded their result (what the verdict may speak for)."""
+    failed = {e["stage"] for e in errors}
+    made = {stage for stage, value in (("inventory", got.inventory), ("guideline", got.guideline),
+                                       ("records", got.records), ("statement", got.statement),
+                                       ("browser", got.consent)) if value is not None}
+    made |= {stage for stage in ("crawl", "checks") if stage not in failed and stage not in pending}
+    return made - failed
+
+
 def _exit_code(got: _Collected, findings: list[Finding], fail_on: str) -> int:
     if got.worst_exit != ExitCode.OK:
         return got.worst_exit  # errors outrank findings
@@ -250,6 +273,10 @@ def _assemble(request: ScanRequest, got: _Collected, started: str, lang: str, fi
     errors = [to_jsonable(e) for e in got.errors]
     errors += [{"stage": stage, "message": "not completed: the scan stopped before this stage finished"}
                for stage in pending]
+    summary = _summary(got.statement, got.inventory, findings)
+    # Which requested stages were checked: the verdict of every format covers only these.
+    summary.update(completeness(errors, requested_stages(request), _produced(got, errors, pending)))
+    summary["verdict"] = traffic_light(summary["findings_by_severity"], summary["status"])
     return {
         "schema_version": 1,
         "tool": {"name": "privacygap", "version": __version__},
@@ -259,7 +286,7 @@ def _assemble(request: ScanRequest, got: _Collected, started: str, lang: str, fi
         "inventory": _inventory_json(got.inventory),
         "consent": to_jsonable(got.consent) if got.consent is not None else None,
         "findings": [to_jsonable(f) for f in findings],
-        "summary": _summary(got.statement, got.inventory, findings),
+        "summary": summary,
         "checks": checks,
         "errors": errors,
     }

@@ -143,7 +143,7 @@ def npm_packages():
 @pytest.fixture(scope="session")
 def visit(browser, browser_options, site_server):
     """``visit(path, subpages=None)`` → ConsentResult, cached per session (visits are slow)."""
-    from privacygap.crawl.browser import visit_site
+    from privacygap.crawl.visit import visit_site
 
     cache: dict = {}
 

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from privacygap.crawl.browser import BrowserOptions, open_browser, visit_site
+from privacygap.crawl.browser import BrowserOptions, open_browser
+from privacygap.crawl.visit import visit_site
 from privacygap.errors import BrowserError
 
 pytestmark = pytest.mark.browser

@@ -44,7 +44,7 @@ SAMPLE_RUN = {
                                             "vendor": "HubSpot", "purpose": "marketing"}],
                                "storage": [], "third_party_hosts": ["js.hs-scripts.com"]},
             "after_reject": {"cookies": [], "storage": [], "third_party_hosts": []},
-            "after_accept": {"cookies": [], "storage": [], "third_party_hosts": []},
+            "after_accept": {"cookies": [], "storage": [], "third_party_hosts": [], "error": "<i>timeout</i>"},
         },
         "screenshot": "data:image/png;base64," + base64.b64encode(PNG).decode(),
     },
@@ -64,7 +64,7 @@ SAMPLE_RUN = {
                 "stored_categories": ["user.demographic.family", "user.demographic.interests", "user.health_and_medical"],
                 "undisclosed_categories": ["user.demographic.family", "user.demographic.interests", "user.health_and_medical"],
                 "findings_by_severity": {"critical": 1, "high": 1, "medium": 0, "low": 0}},
-    "errors": [{"stage": "browser", "message": "after_accept: <i>timeout</i>"}],
+    "errors": [],
 }
 
 

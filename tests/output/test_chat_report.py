@@ -80,6 +80,6 @@ def test_text_and_markdown_use_the_same_line():
     run = _run("en")
     line = ("Chat widget Userlike on https://firma.example/kontakt: chat window not readable – notice unknown – "
             "loaded before consent [recognised by: marker:#userlike-tab]")
-    assert line in render_text(run, "en", width=300)
+    assert line in render_text(run, "en", width=300, verbose=True)
     assert "  - chat_widget: " + line.replace("#", "\\#").replace("[", "\\[").replace("]", "\\]") in \
         render_markdown(run, "en")

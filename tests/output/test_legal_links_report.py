@@ -81,6 +81,6 @@ def test_html_shows_legal_link_evidence_in_english():
 
 def test_text_and_markdown_use_the_same_line():
     run = _run("en")
-    assert "Page https://firma.example/leistungen: no link to the privacy statement" in render_text(run, "en", width=200)
+    assert "Page https://firma.example/leistungen: no link to the privacy statement" in render_text(run, "en", width=200, verbose=True)
     assert "  - legal_link: Page https://firma.example/leistungen: no link to the privacy statement" in \
         render_markdown(run, "en")

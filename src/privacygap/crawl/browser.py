@@ -4,8 +4,7 @@ Public API for the pipeline and the monitor:
 
 * :class:`BrowserOptions` — executable, timeouts, ``allow_private``, headless, sub-pages.
 * :func:`open_browser` — a context manager holding one browser; share it across sites
-  (and threads: each :func:`visit_site` call gets its own contexts).
-* :func:`visit_site` — before consent, after reject (+ reload + sub-pages), after accept.
+  (and threads: each ``privacygap.crawl.visit.visit_site`` call gets its own contexts).
 * :func:`browser_info` — which Chromium would be used, for ``privacygap doctor``.
 
 Playwright's async API runs in one background thread per open browser, so every wait can
@@ -350,36 +349,3 @@ def open_browser(options: BrowserOptions | None = None) -> Iterator[BrowserHandl
         thread.join(timeout=10)
         if not thread.is_alive():
             loop.close()
-
-
-def visit_site(url: str, *, options: BrowserOptions | None = None, browser: BrowserHandle | None = None,
-               subpages: list[str] | None = None) -> ConsentResult:
-    """Visit ``url`` in fresh contexts before consent, after reject and after accept.
-
-    ``subpages`` are same-site pages to visit after the reject (default: the first
-    ``options.subpages`` same-site links of the page). With ``browser`` from
-    :func:`open_browser` the browser is shared; otherwise one is launched for this visit.
-    A phase that fails or overruns ``options.phase_timeout`` carries its error in
-    ``PhaseObservation.error`` and the other phases still run.
-
-    Raises:
-        BrowserError: the browser cannot start, or the URL is refused (private address).
-    """
-    options = options or (browser.options if browser else BrowserOptions())
-    check_start_url(url, options.allow_private)
-    for page in subpages or ():
-        check_start_url(page, options.allow_private)
-    if browser is None:
-        with open_browser(options) as own:
-            return visit_site(url, options=options, browser=own, subpages=subpages)
-    from privacygap.crawl.visit import SiteVisit
-
-    visit = SiteVisit(handle=browser, url=url, options=options, subpages=subpages)
-    # Each phase has its own deadline; this outer one only guards against a stuck loop.
-    overall = options.phase_timeout * 5 + options.nav_timeout + 60
-    future = browser.submit(visit.run())
-    try:
-        return future.result(timeout=overall)
-    except TimeoutError as exc:
-        future.cancel()
-        raise BrowserError(f"{url}: the browser visit did not finish within {overall:.0f} s") from exc

@@ -52,6 +52,7 @@ from privacygap.crawl.browser import (
     BrowserOptions,
     RequestGuard,
     check_start_url,
+    open_browser,
 )
 from privacygap.crawl.chat import NOTICE_ORDER, load_chat_widgets, observe_chat, widget_frame_urls
 from privacygap.crawl.consent import AutoconsentSession
@@ -697,3 +698,34 @@ async def _dismiss(dialog: Any) -> None:
 async def _close_quietly(page: Any) -> None:
     with contextlib.suppress(Exception):
         await asyncio.wait_for(page.close(), 5)
+
+
+def visit_site(url: str, *, options: BrowserOptions | None = None, browser: BrowserHandle | None = None,
+               subpages: list[str] | None = None) -> ConsentResult:
+    """Visit ``url`` in fresh contexts before consent, after reject and after accept.
+
+    ``subpages`` are same-site pages to visit after the reject (default: the first
+    ``options.subpages`` same-site links of the page). With ``browser`` from
+    :func:`open_browser` the browser is shared; otherwise one is launched for this visit.
+    A phase that fails or overruns ``options.phase_timeout`` carries its error in
+    ``PhaseObservation.error`` and the other phases still run.
+
+    Raises:
+        BrowserError: the browser cannot start, or the URL is refused (private address).
+    """
+    options = options or (browser.options if browser else BrowserOptions())
+    check_start_url(url, options.allow_private)
+    for page in subpages or ():
+        check_start_url(page, options.allow_private)
+    if browser is None:
+        with open_browser(options) as own:
+            return visit_site(url, options=options, browser=own, subpages=subpages)
+    visit = SiteVisit(handle=browser, url=url, options=options, subpages=subpages)
+    # Each phase has its own deadline; this outer one only guards against a stuck loop.
+    overall = options.phase_timeout * 5 + options.nav_timeout + 60
+    future = browser.submit(visit.run())
+    try:
+        return future.result(timeout=overall)
+    except TimeoutError as exc:
+        future.cancel()
+        raise BrowserError(f"{url}: the browser visit did not finish within {overall:.0f} s") from exc

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from privacygap import taxonomy
-from privacygap.checks.kinds import Guideline
+from privacygap.models import Guideline
 from privacygap.docfile import read_document_file
 from privacygap.errors import InputFileError
 

@@ -22,24 +22,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from celery import Celery
-
-BROKER_ENV = "PRIVACYGAP_CELERY_BROKER"
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
-
-app = Celery("privacygap.monitor", broker=os.environ.get(BROKER_ENV, DEFAULT_BROKER))
-app.conf.update(
-    task_ignore_result=True,  # results live in the monitor store
-    task_acks_late=True,  # a worker killed mid-scan leaves the task for another worker
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,  # scans are long; do not hoard them on one worker
-    task_serializer="json",
-    accept_content=["json"],
-    broker_connection_retry_on_startup=True,
-)
+# The app lives in celery_conf so that the runner can queue tasks without importing this
+# module (which imports the runner): every layer imports only downward.
+from privacygap.monitor.celery_conf import BROKER_ENV, DEFAULT_BROKER, SCAN_TASK, app
+from privacygap.monitor.runner import RunContext, process_target, resolve_scan
+from privacygap.monitor.store import Store
+from privacygap.monitor.targets import load_targets
 
 
-@app.task(name="privacygap.monitor.scan_target")
+@app.task(name=SCAN_TASK)
 def scan_target(*, targets_file: str, target: str, run_id: str, db: str | None, base_dir: str,
                 fail_on: str | None = None, scan_ref: str = "privacygap.scan:run_scan") -> dict[str, Any]:
     """Scan one target of ``targets_file`` for ``run_id`` and store it; return its summary entry.
@@ -47,10 +38,6 @@ def scan_target(*, targets_file: str, target: str, run_id: str, db: str | None, 
     ``db`` None means the store URL is taken from ``PRIVACYGAP_MONITOR_DB`` (used when the
     URL carries a password, which should not travel through the broker).
     """
-    from privacygap.monitor.runner import RunContext, process_target, resolve_scan
-    from privacygap.monitor.store import Store
-    from privacygap.monitor.targets import load_targets
-
     parsed = load_targets(targets_file)
     store = Store.open(db or os.environ.get("PRIVACYGAP_MONITOR_DB"))
     try:
@@ -58,3 +45,6 @@ def scan_target(*, targets_file: str, target: str, run_id: str, db: str | None, 
         return process_target(parsed.get(target), ctx, scan=resolve_scan(scan_ref))
     finally:
         store.close()
+
+
+__all__ = ["BROKER_ENV", "DEFAULT_BROKER", "app", "scan_target"]

@@ -362,13 +362,13 @@ def _run_celery(targets: list[Target], ctx: RunContext, *, targets_file: Path, d
     """Queue one Celery task per target and wait until the store holds every result."""
     import time
 
-    from privacygap.monitor.celery_app import BROKER_ENV, app, scan_target
+    from privacygap.monitor.celery_conf import BROKER_ENV, SCAN_TASK, app
 
     if os.environ.get(BROKER_ENV):
         # The app may have been imported before the variable was set (tests, notebooks).
         app.conf.broker_url = os.environ[BROKER_ENV]
     for target in targets:
-        scan_target.apply_async(kwargs={
+        app.send_task(SCAN_TASK, kwargs={
             "targets_file": str(targets_file), "target": target.name, "run_id": ctx.run_id, "db": db,
             "base_dir": str(ctx.base_dir), "fail_on": ctx.fail_on, "scan_ref": scan_ref,
         })

@@ -11,10 +11,12 @@ from pathlib import Path
 FORMATS = ("text", "json", "html", "markdown", "sarif")
 
 
-def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False, base_dir: Path | None = None) -> str:
+def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False, base_dir: Path | None = None,
+           verbose: bool = False) -> str:
     """Render ``run`` in ``fmt`` (one of :data:`FORMATS`).
 
-    ``base_dir`` is where a relative screenshot path of a saved run is resolved (HTML only).
+    ``base_dir`` is where a relative screenshot path of a saved run is resolved (HTML only);
+    ``verbose`` prints every finding with its evidence (text only).
     """
     lang = lang or run.get("target", {}).get("lang") or (run.get("policy") or {}).get("language") or "de"
     if fmt == "json":
@@ -24,7 +26,7 @@ def render(run: dict, fmt: str, *, lang: str | None = None, color: bool = False,
     if fmt == "text":
         from privacygap.output.text import render_text
 
-        return render_text(run, lang=lang, color=color)
+        return render_text(run, lang=lang, color=color, verbose=verbose)
     if fmt == "html":
         from privacygap.output.html import render_html
 

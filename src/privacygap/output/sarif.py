@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from privacygap import resources
+from privacygap.completeness import run_completeness, traffic_light
 
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 
@@ -42,11 +43,25 @@ def render_sarif(run: dict[str, Any]) -> str:
             "properties": {"category": finding.get("category"), "severity": finding["severity"],
                            "confidence": finding["confidence"]},
         })
+    state = run_completeness(run)
+    # A run whose requested stage failed is not a clean pass: SARIF says so in the invocation,
+    # with one error notification per stage that was not checked.
+    invocation = {
+        "executionSuccessful": state["status"] == "complete",
+        "toolExecutionNotifications": [
+            {"level": "error", "descriptor": {"id": f"stage/{item['stage']}"},
+             "message": {"text": f"not checked: {item['stage']}: {item['reason']}"}}
+            for item in state["not_checked"]],
+        "properties": {"status": state["status"], "checked": state["checked"],
+                       "verdict": traffic_light((run.get("summary") or {}).get("findings_by_severity") or {},
+                                                state["status"])},
+    }
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{"tool": {"driver": {"name": "privacygap", "version": run.get("tool", {}).get("version", ""),
                                       "rules": rules}},
+                  "invocations": [invocation],
                   "results": results}],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape as _rich_escape
 from rich.table import Table
@@ -19,7 +21,10 @@ def escape(text: str) -> str:
 
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim", "red": "bold white on red",
-         "amber": "bold black on yellow", "green": "bold white on green"}
+         "amber": "bold black on yellow", "green": "bold white on green", "incomplete": "bold white on grey37"}
+# Findings shown per check without --verbose; the rest are counted ("… 4 more").
+GROUP_LINES = 3
+DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def _evidence_line(item: dict[str, Any], lang: str) -> str:
@@ -43,8 +48,28 @@ def _evidence_line(item: dict[str, Any], lang: str) -> str:
     return f"{kind}: {rest}"
 
 
-def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, width: int = 100) -> str:
-    """Render the run for a terminal; ``color`` adds ANSI styles."""
+def _without_data_urls(text: str) -> str:
+    """Replace embedded ``data:`` URLs (screenshots) by a short marker: never binary data on a terminal."""
+    return DATA_URL.sub("[image]", text)
+
+
+def _screenshot_note(run: dict[str, Any], lang: str) -> str | None:
+    """Where the banner screenshot is, for the text report (a file path; embedded images are only named)."""
+    value = str((run.get("consent") or {}).get("screenshot") or "")
+    if not value:
+        return None
+    where = t("in_html_report", lang) if value.startswith("data:") else value
+    return f"{t('screenshot', lang)}: {where}"
+
+
+def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, width: int = 100,
+                verbose: bool = False) -> str:
+    """Render the run for a person at a terminal; ``color`` adds ANSI styles.
+
+    The verdict, the counts, the gap (undisclosed rows), then the findings one line each,
+    grouped by check; a group shows its first :data:`GROUP_LINES` findings unless
+    ``verbose``, which also prints each finding's evidence. Never prints data URLs.
+    """
     view = build_view(run, lang)
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
@@ -53,11 +78,16 @@ def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, w
     console.print(f"[{STYLE[view.light]}] {t('light_' + view.light, view.lang)} [/] {escape(view.verdict)}")
     counts = "  ".join(f"[{STYLE[s]}]{t('sev_' + s, view.lang)}: {view.counts[s]}[/]" for s in SEVERITY_ORDER)
     console.print(counts)
+    for missing in view.not_checked:
+        console.print(f"[yellow]! {t('not_checked', view.lang)}: {escape(missing['name'])} – {escape(missing['reason'])}[/]")
     undisclosed = [r for r in view.matrix if r.status in ("undisclosed", "denied")]
     if undisclosed:
-        table = Table(title=t("gap", view.lang), show_lines=False)
-        for header in ("category", "declared", "stored", "website", "status"):
-            table.add_column(t(header, view.lang))
+        # One line per row: short headers, long category names cut with an ellipsis.
+        table = Table(title=t("gap", view.lang), box=box.SIMPLE_HEAD, show_lines=False, padding=(0, 1))
+        table.add_column(t("category", view.lang), no_wrap=True, overflow="ellipsis", max_width=max(20, width - 60))
+        for header in ("col_statement", "col_crm", "col_website"):
+            table.add_column(t(header, view.lang), no_wrap=True, min_width=len(t(header, view.lang)))
+        table.add_column(t("status", view.lang), no_wrap=True, min_width=len(t("st_denied", view.lang)))
         for row in undisclosed:
             name = row.name + (" ★" if row.special else "")
             table.add_row(escape(name), t("denied", view.lang) if row.denied else t("yes" if row.declared else "no", view.lang),
@@ -65,17 +95,27 @@ def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, w
                           t("st_" + row.status, view.lang))
         console.print(table)
     for severity in SEVERITY_ORDER:
-        items = view.findings_by_severity.get(severity) or []
-        if not items:
+        groups = view.groups_by_severity.get(severity) or []
+        if not groups:
             continue
-        console.print(f"\n[{STYLE[severity]}]{t('sev_' + severity, view.lang)} ({len(items)})[/]")
-        for finding in items:
-            data = finding.data
-            console.print(f"  [{STYLE[severity]}]{severity}[{data['check_id']} {data['slug']}][/]: {escape(data['message'])}")
-            for item in data.get("evidence", [])[:3]:
-                console.print(f"      {escape(_evidence_line(item, view.lang))}")
+        console.print(f"\n[{STYLE[severity]}]{t('sev_' + severity, view.lang)} ({view.counts[severity]})[/]")
+        for group in groups:
+            console.print(f"  [{STYLE[severity]}]{group.check_id}[/] {escape(group.title)} ({len(group.items)})")
+            shown = group.items if verbose else group.items[:GROUP_LINES]
+            for finding in shown:
+                console.print(f"    – {escape(_without_data_urls(finding.data['message']))}", overflow="ellipsis",
+                              no_wrap=not verbose, crop=True)
+                if verbose:
+                    for item in finding.data.get("evidence", []):
+                        console.print(f"        {escape(_without_data_urls(_evidence_line(item, view.lang)))}")
+            if len(group.items) > len(shown):
+                more = t("more_findings", view.lang).replace("{n}", str(len(group.items) - len(shown)))
+                console.print(f"    [dim]{escape(more)}[/]")
     if not run.get("findings"):
         console.print(t("no_findings", view.lang))
-    for error in view.errors:
-        console.print(f"[yellow]! {escape(error['stage'])}: {escape(error['message'])}[/]")
+    note = _screenshot_note(run, view.lang)
+    if note and verbose:
+        console.print(escape(note))
+    if not verbose and run.get("findings"):
+        console.print(f"[dim]{t('verbose_hint', view.lang)}[/]")
     return buffer.getvalue()

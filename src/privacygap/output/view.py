@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from privacygap import resources, taxonomy
+from privacygap.completeness import run_completeness, traffic_light
 from privacygap.output.i18n import t
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -84,7 +85,7 @@ class ReportView:
 
     lang: str
     run: dict[str, Any]
-    light: str  # red | amber | green
+    light: str  # red | amber | green | incomplete (a requested stage failed: no traffic light)
     verdict: str
     actions: list[Action]
     matrix: list[MatrixRow]
@@ -94,6 +95,19 @@ class ReportView:
     screenshot: str | None
     consent: dict[str, Any] | None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # The requested stages that failed, named for a reader: [{"stage", "name", "reason"}].
+    not_checked: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether a requested stage failed (the verdict then covers only what was checked)."""
+        return self.light == "incomplete"
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage's name for a reader ("Website-Abruf" for ``crawl``)."""
+    text = t("stage_" + stage, lang)
+    return stage if text == "stage_" + stage else text
 
 
 _REASON = re.compile(r"^(?P<where>name|label|description|option|type|[\w .-]+ standard field) '(?P<text>.*?)' → (?P<what>[^;]+)(?P<rest>;.*)?$")
@@ -306,8 +320,29 @@ def _actions(findings: list[dict[str, Any]], lang: str) -> list[Action]:
     return actions
 
 
+def _incomplete_verdict(state: dict[str, Any], counts: dict[str, int], lang: str) -> str:
+    """"Incomplete – not checked: …; the result covers only …" for a run whose requested stage failed."""
+    missing = ", ".join(stage_name(e["stage"], lang) for e in state["not_checked"])
+    text = f"{t('not_checked_head', lang)}: {missing}."
+    checked = [stage_name(s, lang) for s in state["checked"] if s != "checks"]
+    total = sum(counts.values())
+    if checked:
+        text += f" {t('checked_only', lang)}: {', '.join(checked)}"
+        if total:
+            serious = counts.get("critical", 0) + counts.get("high", 0)
+            text += "; " + t("incomplete_findings", lang).replace("{n}", str(total)).replace("{serious}", str(serious))
+        text += "."
+    elif not total:
+        text += " " + t("nothing_checked", lang)
+    return text
+
+
 def _verdict(run: dict[str, Any], counts: dict[str, int], lang: str) -> tuple[str, str]:
-    light = "red" if counts.get("critical") else "amber" if counts.get("high") else "green"
+    state = run_completeness(run)
+    light = traffic_light(counts, state["status"])
+    if light == "incomplete":
+        # Never a green (or any) light for a run that did not check what was asked.
+        return light, _incomplete_verdict(state, counts, lang)
     undisclosed = (run.get("summary") or {}).get("undisclosed_categories", [])
     parts = []
     if undisclosed:
@@ -380,7 +415,9 @@ def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None =
                       matrix=_matrix(run, findings, lang), findings_by_severity=grouped,
                       groups_by_severity=groups, counts=counts,
                       screenshot=_screenshot(run.get("consent"), base_dir), consent=run.get("consent"),
-                      errors=list(run.get("errors", [])))
+                      errors=list(run.get("errors", [])),
+                      not_checked=[{"stage": e["stage"], "name": stage_name(e["stage"], lang), "reason": e["reason"]}
+                                   for e in run_completeness(run)["not_checked"]])
 
 
 __all__ = ["ReportView", "build_view", "chat_widget_text", "record_text", "t", "website_categories"]

@@ -15,20 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from privacygap.models import Confidence, ConsentResult, Evidence, Inventory, PageLinks, Severity, Statement
+from privacygap.models import Confidence, ConsentResult, Evidence, Guideline, Inventory, PageLinks, Severity, Statement
 from privacygap.records.model import Records
-
-
-@dataclass(frozen=True)
-class Guideline:
-    """The company's internal CRM guideline (what may be stored, how long, who sees it)."""
-
-    path: str = ""
-    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # object ("*" for all) -> category keys
-    free_text_rules: tuple[str, ...] = ()
-    retention: Mapping[str, str] = field(default_factory=dict)  # category key -> rule text ("24 months")
-    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # role -> objects/fields it may read
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
