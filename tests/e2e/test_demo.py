@@ -95,3 +95,30 @@ def test_demo_report_opens_clean_in_chromium(demo):
     assert light == "Rot"
     assert banner_images == 1
     assert (out / "report.png").stat().st_size > 50_000
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="the demo's browser visit needs Chromium")
+def test_demo_terminal_output_is_a_summary_not_a_flood(demo):
+    done, out, run = demo
+    lines = (done.stdout + done.stderr).splitlines()
+    assert len(lines) < 120, f"{len(lines)} lines"
+    assert "data:" not in done.stdout and "base64" not in done.stdout
+    # The verdict first, each check once with its count, where the reports went last.
+    assert lines[1].startswith(" Rot  Ihr CRM speichert 17 Arten personenbezogener Daten")
+    assert sum(1 for line in lines if line.startswith("  CRM001 (17) ")) == 1
+    assert lines[-3:] == [f"wrote {out / name}" for name in ("report.json", "report.html", "report.md")]
+    assert "--verbose" in done.stdout
+
+
+def test_verbose_text_shows_every_finding_with_evidence(tmp_path):
+    from privacygap.output.text import render_text
+    from tests.output.sample_run import sample_run
+
+    run = sample_run()
+    run["consent"]["screenshot"] = "data:image/png;base64,iVBORw0KGgo="
+    quiet = render_text(run, "en", width=200)
+    loud = render_text(run, "en", width=200, verbose=True)
+    field = "CRM field: Hobbys <img src=x onerror=alert(2)> (contact.hobbys)"
+    assert field not in quiet and field in loud
+    assert "Banner screenshot: in the HTML report" in loud
+    assert "base64" not in loud and "data:" not in loud

@@ -77,7 +77,7 @@ def test_safe_url_allows_only_http():
 def test_text_markdown_sarif_and_json():
     run = sample_run()
     text = render(run, "text", lang="en")
-    assert "\nCritical (1)\n  CRM002 Special-category field (Art. 9/10) in the CRM schema (1)\n" in text and " Red " in text
+    assert "\nCritical (1)\n  CRM002 (1) Special-category field (Art. 9/10) in the CRM schema\n" in text and " Red " in text
     markdown = render(run, "markdown", lang="de")
     assert "| Hobbys" not in markdown  # field labels appear only escaped in evidence lines
     assert "\\<script\\>" in markdown and "<script>" not in markdown

@@ -22,8 +22,10 @@ def escape(text: str) -> str:
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim", "red": "bold white on red",
          "amber": "bold black on yellow", "green": "bold white on green", "incomplete": "bold white on grey37"}
-# Findings shown per check without --verbose; the rest are counted ("… 4 more").
-GROUP_LINES = 3
+# Findings shown per check without --verbose (the group's line carries the count, and the last
+# line says how to see all). A long run shows one per check, so the summary stays within two screens.
+GROUP_LINES = 2
+LONG_RUN = 40
 DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
@@ -83,7 +85,7 @@ def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, w
     undisclosed = [r for r in view.matrix if r.status in ("undisclosed", "denied")]
     if undisclosed:
         # One line per row: short headers, long category names cut with an ellipsis.
-        table = Table(title=t("gap", view.lang), box=box.SIMPLE_HEAD, show_lines=False, padding=(0, 1))
+        table = Table(title=t("gap", view.lang), box=box.SIMPLE_HEAD, show_edge=False, show_lines=False, padding=(0, 1))
         table.add_column(t("category", view.lang), no_wrap=True, overflow="ellipsis", max_width=max(20, width - 60))
         for header in ("col_statement", "col_crm", "col_website"):
             table.add_column(t(header, view.lang), no_wrap=True, min_width=len(t(header, view.lang)))
@@ -94,28 +96,27 @@ def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, w
                           t("yes", view.lang) if row.stored else "–", t("yes", view.lang) if row.website else "–",
                           t("st_" + row.status, view.lang))
         console.print(table)
+    per_group = GROUP_LINES if len(run.get("findings") or []) <= LONG_RUN else 1
     for severity in SEVERITY_ORDER:
         groups = view.groups_by_severity.get(severity) or []
         if not groups:
             continue
         console.print(f"\n[{STYLE[severity]}]{t('sev_' + severity, view.lang)} ({view.counts[severity]})[/]")
         for group in groups:
-            console.print(f"  [{STYLE[severity]}]{group.check_id}[/] {escape(group.title)} ({len(group.items)})")
-            shown = group.items if verbose else group.items[:GROUP_LINES]
+            console.print(f"  [{STYLE[severity]}]{group.check_id}[/] ({len(group.items)}) {escape(group.title)}",
+                          overflow="ellipsis", no_wrap=not verbose, crop=True)
+            shown = group.items if verbose else group.items[:per_group]
             for finding in shown:
                 console.print(f"    – {escape(_without_data_urls(finding.data['message']))}", overflow="ellipsis",
                               no_wrap=not verbose, crop=True)
                 if verbose:
                     for item in finding.data.get("evidence", []):
                         console.print(f"        {escape(_without_data_urls(_evidence_line(item, view.lang)))}")
-            if len(group.items) > len(shown):
-                more = t("more_findings", view.lang).replace("{n}", str(len(group.items) - len(shown)))
-                console.print(f"    [dim]{escape(more)}[/]")
     if not run.get("findings"):
         console.print(t("no_findings", view.lang))
     note = _screenshot_note(run, view.lang)
     if note and verbose:
         console.print(escape(note))
-    if not verbose and run.get("findings"):
+    if not verbose and any(len(g.items) > per_group for gs in view.groups_by_severity.values() for g in gs):
         console.print(f"[dim]{t('verbose_hint', view.lang)}[/]")
     return buffer.getvalue()
