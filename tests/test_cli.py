@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.statement_text import RIGHTS_DE
 from privacygap.cli import main
 from privacygap.output.json import validate_report
 
@@ -77,7 +78,7 @@ def test_render_rejects_non_runs(tmp_path, capsys):
 
 def test_several_formats_go_to_a_folder(tmp_path):
     statement = tmp_path / "ds.md"
-    statement.write_text("# Datenschutz\n\nWir verarbeiten Ihre E-Mail-Adresse.\n", encoding="utf-8")
+    statement.write_text("# Datenschutz\n\nWir verarbeiten Ihre E-Mail-Adresse.\n" + RIGHTS_DE, encoding="utf-8")
     out = tmp_path / "out"
     code = main(["scan", "--policy", str(statement), "--crm", str(HUBSPOT), "--format", "json", "--format", "html",
                  "--format", "sarif", "--format", "markdown", "-o", str(out), "-q"])
@@ -89,7 +90,7 @@ def test_several_formats_go_to_a_folder(tmp_path):
 
 def test_fail_on_never_and_critical(tmp_path):
     statement = tmp_path / "ds.md"
-    statement.write_text("# Datenschutz\n\nWir verarbeiten Ihre E-Mail-Adresse.\n", encoding="utf-8")
+    statement.write_text("# Datenschutz\n\nWir verarbeiten Ihre E-Mail-Adresse.\n" + RIGHTS_DE, encoding="utf-8")
     args = ["scan", "--policy", str(statement), "--crm", str(HUBSPOT), "--format", "json", "-o", str(tmp_path / "r.json"), "-q"]
     assert main([*args, "--fail-on", "never"]) == 0
     assert main([*args, "--fail-on", "critical"]) == 1  # the health field is critical (CRM002)

@@ -21,7 +21,7 @@ from privacygap.completeness import completeness, traffic_light
 from privacygap.checks.engine import run_checks
 from privacygap.checks.kinds import CheckContext
 from privacygap.models import Guideline
-from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, UsageError
+from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, StageError, UsageError
 from privacygap.models import ConsentResult, Finding, Inventory, PageLinks, RunError, Severity, Statement, to_jsonable
 from privacygap.records.model import Records
 
@@ -120,7 +120,8 @@ def _read_local_inputs(request: ScanRequest, got: _Collected, progress: Progress
 
 
 def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progress) -> None:
-    from privacygap.extract.statement import analyse_statement, detect_format
+    from privacygap.extract.plausibility import assess_statement_text
+    from privacygap.extract.statement import analyse_statement, decode, detect_format
 
     path = Path(request.policy_file or "")
     progress("statement", f"reading {path}")
@@ -131,16 +132,25 @@ def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progre
                                              hint="check the path given to --policy"))
         return
     try:
-        got.statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url,
-                                          language=None)
+        statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url, language=None)
     except PrivacyGapError as exc:
         got.fail("statement", exc)
+        return
+    verdict = assess_statement_text(statement.text, raw_text=decode(raw))
+    if not verdict.is_statement:
+        # Analysed anyway, a CSV or a login page would "declare nothing" and every CRM category
+        # would become a false finding.
+        got.fail("statement", InputFileError(str(path), f"not a privacy statement: {verdict.reason}",
+                                             hint="give --policy the saved privacy statement (.html, .md, .txt)"))
+        return
+    got.statement = statement
 
 
 def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[str]:
     """Fetch the site and its statement; return same-site links for the browser's sub-pages."""
     from privacygap.crawl.discover import discover
     from privacygap.crawl.fetch import Fetcher, FetchOptions
+    from privacygap.extract.plausibility import assess_statement_text
     from privacygap.extract.statement import analyse_statement
 
     assert request.url
@@ -164,9 +174,16 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
             from dataclasses import replace
 
             statement = replace(statement, imprint_url=found.imprint_url)
-        got.statement = statement
     except PrivacyGapError as exc:
         got.fail("statement", exc)
+        return list(found.links)
+    verdict = assess_statement_text(statement.text)
+    if not verdict.is_statement:
+        # A soft 404, a login wall or the home page behind a "Datenschutz" link: say so, do not analyse.
+        got.fail("statement", StageError(f"{found.policy_page.final_url}: not a privacy statement: {verdict.reason}",
+                                         hint="give the statement's address with --policy-url or a saved copy with --policy"))
+        return list(found.links)
+    got.statement = statement
     return list(found.links)
 
 

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from tests.statement_text import RIGHTS_DE
 from privacygap.output.json import validate_report
 
 
@@ -37,7 +38,7 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
             if self.path == "/latin1/datenschutz":
                 body = ("<html><head><meta charset='iso-8859-1'></head><body><h1>Datenschutzerklärung</h1>"
                         "<h2>Kontakt</h2><p>Wir verarbeiten Ihren Namen und Ihre Telefonnummer für Rückfragen "
-                        "zu Aufträgen über Gärten und Größenangaben.</p></body></html>").encode("latin-1")
+                        "zu Aufträgen über Gärten und Größenangaben.</p><p>" + RIGHTS_DE + "</p></body></html>").encode("latin-1")
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(body)))

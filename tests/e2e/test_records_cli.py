@@ -72,7 +72,7 @@ def test_records_evidence_reads_well_in_text_markdown_and_html(tmp_path):
     assert "Vendor list: HubSpot – subprocessors: not recorded [records.toml, vendors[0]]" in html
     assert ("Records of processing: Vertrieb und CRM – categories = user.name, user.contact – missing: "
             "user.health_and_medical [records.toml, processing[0].categories]") in html
-    assert main(["render", str(saved), "--format", "text", "--lang", "en", "-o", str(tmp_path / "r.txt")]) == 0
+    assert main(["render", str(saved), "--format", "text", "--lang", "en", "--verbose", "-o", str(tmp_path / "r.txt")]) == 0
     text = (tmp_path / "r.txt").read_text(encoding="utf-8")
     assert "Vendor list: Gong – transfer = Privacy Shield (region=US) [records.toml, vendors[1]]" in text
 

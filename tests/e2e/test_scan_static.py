@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.statement_text import RIGHTS_DE
 from privacygap.cli import main
 from privacygap.output.json import validate_report
 
@@ -67,8 +68,8 @@ def test_static_scan_writes_html_with_escaped_site_text(tmp_path, kestner_site):
 
 def test_policy_file_only_requests_the_statement_stage(tmp_path):
     statement = tmp_path / "datenschutz.md"
-    statement.write_text("# Datenschutz\n\n## Kontakt\n\nWir verarbeiten Ihren Namen und Ihre E-Mail-Adresse.\n",
-                         encoding="utf-8")
+    statement.write_text("# Datenschutz\n\n## Kontakt\n\nWir verarbeiten Ihren Namen und Ihre E-Mail-Adresse.\n"
+                         + RIGHTS_DE, encoding="utf-8")
     code, run = scan_json(tmp_path, "--policy", str(statement), "--no-browser")
     assert run["errors"] == [] and run["inventory"] is None and run["consent"] is None
     assert {c["category"] for c in run["policy"]["declared"]} >= {"user.name", "user.contact.email"}
