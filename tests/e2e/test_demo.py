@@ -91,7 +91,7 @@ def test_demo_report_opens_clean_in_chromium(demo):
     assert errors == [] and [m for m in console if m[0] in ("error", "warning")] == []
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     assert headings == ["Ergebnis", "Die drei wichtigsten Schritte", "Die Lücke auf einen Blick", "Cookie-Banner",
-                        "Befunde", "Methode und Grenzen"]
+                        "Was zu tun ist – nach Zuständigkeit", "Methode und Grenzen", "Anhang: technische Einzelheiten"]
     assert light == "Rot"
     assert banner_images == 1
     assert (out / "report.png").stat().st_size > 50_000
@@ -122,3 +122,56 @@ def test_verbose_text_shows_every_finding_with_evidence(tmp_path):
     assert field not in quiet and field in loud
     assert "Banner screenshot: in the HTML report" in loud
     assert "base64" not in loud and "data:" not in loud
+
+
+def _pdf_pages(data: bytes) -> int:
+    """Pages of a PDF Chromium printed (its page objects are plain dictionaries)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="rendering the report needs Chromium")
+def test_demo_report_layout_on_desktop_phone_and_paper(demo, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    _, out, run = demo
+    report = (out / "report.html").as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        try:
+            facts = {}
+            for width, height in ((1280, 800), (390, 844)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(report)
+                facts[width] = page.evaluate("""() => ({
+                    scrollWidth: document.documentElement.scrollWidth,
+                    verdictBottom: document.querySelector('.verdict').getBoundingClientRect().bottom,
+                    lightText: document.querySelector('.light').textContent,
+                    management: document.querySelector('#appendix').getBoundingClientRect().top + scrollY,
+                    cards: document.querySelectorAll('article.card').length,
+                    openDetails: document.querySelectorAll('article.card details[open]').length,
+                    rawKeysInCards: [...document.querySelectorAll('main > section:not(.appendix)')]
+                        .filter(s => /user\\.[a-z_]+\\.[a-z_]+/.test(s.textContent)).length})""")
+                page.screenshot(path=str(tmp_path / f"report-{width}.png"))
+                page.close()
+            print_page = browser.new_page()
+            print_page.goto(report)
+            full = print_page.pdf(format="A4")
+            print_page.evaluate("() => document.querySelector('#appendix').remove()")
+            summary = print_page.pdf(format="A4")
+        finally:
+            browser.close()
+    checks_fired = len({f["check_id"] for f in run["findings"]})
+    for width, fact in facts.items():
+        assert fact["scrollWidth"] <= width, f"horizontal overflow at {width} px"
+        assert fact["verdictBottom"] <= {1280: 800, 390: 844}[width], f"verdict not in the first viewport at {width} px"
+        assert fact["lightText"] == "Rot"
+        # One card per check that fired, evidence folded, no raw taxonomy keys outside the appendix.
+        assert fact["cards"] == checks_fired and fact["openDetails"] == 0 and fact["rawKeysInCards"] == 0
+    # The management part (above the appendix) is a fraction of the old 22,000 px page.
+    assert facts[1280]["management"] < 9000
+    assert 2 <= _pdf_pages(summary) <= 4, f"{_pdf_pages(summary)} pages of management summary"
+    assert _pdf_pages(full) > _pdf_pages(summary)
+    assert (tmp_path / "report-1280.png").stat().st_size > 20_000 and (tmp_path / "report-390.png").exists()

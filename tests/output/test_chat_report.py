@@ -65,13 +65,13 @@ def test_html_shows_chat_evidence_in_german():
         ("Chat-Widget Userlike auf https://firma.example/kontakt: Chatfenster nicht lesbar – Hinweis unbekannt – "
          "schon vor der Einwilligung geladen [erkannt an: marker:#userlike-tab]"),
     ]
-    assert _lines(html, "dl.ev dd") == expected
+    assert _lines(html, "article.card ul.ev > li") == expected
     # The website section lists every chat widget the visit saw, findings or not.
     assert _lines(html, "#h-banner ~ ul li") == expected
 
 
 def test_html_shows_chat_evidence_in_english():
-    assert _lines(render_html(_run("en"), "en"), "dl.ev dd")[0] == (
+    assert _lines(render_html(_run("en"), "en"), "article.card ul.ev > li")[0] == (
         "Chat widget HubSpot Conversations on https://firma.example/: pre-chat form (fields: firstname, email) – "
         "no privacy notice [recognised by: script:js.usemessages.com, frame:app.hubspot.com]")
 

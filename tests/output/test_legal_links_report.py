@@ -57,7 +57,7 @@ def test_legal_links_and_pol001_findings_are_valid_report_json():
 
 def _evidence_lines(html: str) -> list[str]:
     soup = BeautifulSoup(html, "lxml")
-    lines = [" ".join(dd.get_text(" ").split()) for dd in soup.select("dl.ev dd")]
+    lines = [" ".join(dd.get_text(" ").split()) for dd in soup.select("article.card ul.ev > li")]
     return [line for line in lines if line.startswith(("Seite ", "Page "))]
 
 

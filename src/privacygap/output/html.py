@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from privacygap import taxonomy
 from privacygap.output.i18n import t
@@ -33,6 +34,13 @@ def safe_url(value: Any) -> str | None:
     return value.strip() if scheme in ("http", "https") else None
 
 
+def _finalize(value: Any) -> Any:
+    """Control characters out of every printed value; markup our own macros built stays markup."""
+    if isinstance(value, markupsafe.Markup):
+        return value
+    return printable(value)
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -41,7 +49,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=printable,  # every printed value loses its control characters before escaping
+        finalize=_finalize,  # every printed value loses its control characters before escaping
     )
     env.filters["safe_url"] = safe_url
     env.filters["reason_text"] = reason_text

@@ -6,12 +6,14 @@ from typing import Any
 
 from privacygap.output.i18n import t
 from privacygap.output.sanitize import printable
+from privacygap.output.text import DATA_URL
 from privacygap.output.view import SEVERITY_ORDER, build_view, chat_widget_text, legal_link_text, record_text
 
 
 def _md(text: Any) -> str:
     """Escape characters that Markdown (and HTML inside Markdown) would interpret."""
-    value = printable(str(text if text is not None else ""))
+    # Never an embedded image as text: a data URL becomes a short marker.
+    value = DATA_URL.sub("[image]", printable(str(text if text is not None else "")))
     for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#"):
         value = value.replace(char, "\\" + char)
     return value.replace("\n", " ")

@@ -69,6 +69,35 @@ class CheckGroup:
 
 
 @dataclass
+class ActionCard:
+    """One thing to do: the findings of one check, with who acts and what is affected."""
+
+    check_id: str
+    title: str
+    severity: str  # the most severe of its findings
+    fix: str
+    why: str
+    who: str
+    references: list[str]
+    items: list[FindingView]
+    affected: list[str]  # field labels, cookie names, vendors … (folded in the report)
+    needs_human_review: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the card."""
+        return "a-" + self.check_id.lower()
+
+
+@dataclass
+class RoleActions:
+    """The cards of one acting role (the first role a check's "who" names)."""
+
+    role: str
+    cards: list[ActionCard]
+
+
+@dataclass
 class Action:
     """One of the 'three things to do first'."""
 
@@ -97,6 +126,8 @@ class ReportView:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # The requested stages that failed, named for a reader: [{"stage", "name", "reason"}].
     not_checked: list[dict[str, str]] = field(default_factory=list)
+    # What to do, grouped by who acts: one card per check, roles ordered by their worst finding.
+    roles: list[RoleActions] = field(default_factory=list)
 
     @property
     def incomplete(self) -> bool:
@@ -337,6 +368,41 @@ def _incomplete_verdict(state: dict[str, Any], counts: dict[str, int], lang: str
     return text
 
 
+_ROLE_SPLIT = re.compile(r"\s+(?:und|and|mit|with)\s+|,|\s*\(|/")
+
+
+def lead_role(who: str) -> str:
+    """The first role a check's "who" names ("Vertriebsleitung" for "Vertriebsleitung (Feld) und DSB")."""
+    return (_ROLE_SPLIT.split(who.strip(), maxsplit=1)[0] or who).strip()
+
+
+def _role_key(role: str) -> str:
+    return role.casefold().replace("-", "").replace(" ", "")
+
+
+def _action_cards(groups: dict[str, list[CheckGroup]], lang: str) -> list[RoleActions]:
+    """One card per check (its findings of every severity together), grouped by the lead role."""
+    cards: dict[str, ActionCard] = {}
+    for severity in SEVERITY_ORDER:
+        for group in groups.get(severity) or []:
+            card = cards.get(group.check_id)
+            if card is None:
+                cards[group.check_id] = ActionCard(
+                    check_id=group.check_id, title=group.title, severity=severity, fix=group.fix, why=group.why,
+                    who=group.who or ("DSB" if lang == "de" else "DPO"), references=group.references, items=[],
+                    affected=[], needs_human_review=group.needs_human_review)
+                card = cards[group.check_id]
+            card.items.extend(group.items)
+            card.needs_human_review = card.needs_human_review or group.needs_human_review
+    for card in cards.values():
+        card.affected = _evidence_names([item.data for item in card.items])
+    roles: dict[str, RoleActions] = {}
+    for card in cards.values():  # in severity order, so each role's worst card comes first
+        role = lead_role(card.who)
+        roles.setdefault(_role_key(role), RoleActions(role=role, cards=[])).cards.append(card)
+    return list(roles.values())
+
+
 def _verdict(run: dict[str, Any], counts: dict[str, int], lang: str) -> tuple[str, str]:
     state = run_completeness(run)
     light = traffic_light(counts, state["status"])
@@ -417,7 +483,8 @@ def build_view(run: dict[str, Any], lang: str = "de", *, base_dir: Path | None =
                       screenshot=_screenshot(run.get("consent"), base_dir), consent=run.get("consent"),
                       errors=list(run.get("errors", [])),
                       not_checked=[{"stage": e["stage"], "name": stage_name(e["stage"], lang), "reason": e["reason"]}
-                                   for e in run_completeness(run)["not_checked"]])
+                                   for e in run_completeness(run)["not_checked"]],
+                      roles=_action_cards(groups, lang))
 
 
 __all__ = ["ReportView", "build_view", "chat_widget_text", "record_text", "t", "website_categories"]
