@@ -31,13 +31,10 @@ def _stderr_console():
 
 
 def _progress_printer(quiet: bool):
-    console = _stderr_console()
+    """The scan's progress on stderr: live lines on a terminal, plain lines otherwise (a context manager)."""
+    from privacygap.progress import ProgressReporter
 
-    def progress(stage: str, message: str) -> None:
-        if not quiet:
-            console.print(f"[dim]·[/dim] [bold]{stage}[/bold] {message}", markup=True, soft_wrap=True)
-
-    return progress
+    return ProgressReporter(sys.stderr, quiet=quiet)
 
 
 def write_outputs(run: dict[str, Any], formats: list[str], output: str | None, *, lang: str | None,
@@ -119,7 +116,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     console = _stderr_console()
     with _terminate_as_interrupt():
         try:
-            result = run_scan(request, progress=_progress_printer(args.quiet), checkpoint=checkpoint)
+            with _progress_printer(args.quiet) as progress:
+                result = run_scan(request, progress=progress, checkpoint=checkpoint)
         except ScanInterrupted as interrupt:
             if "run" not in last:
                 raise KeyboardInterrupt from interrupt
@@ -244,7 +242,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                               guideline=str(paths["guideline"]), records=str(paths["records"]),
                               browser=not args.no_browser,
                               allow_private=True, lang=args.lang, fail_on="never", respect_robots=True)
-        result = run_scan(request, progress=_progress_printer(args.quiet))
+        with _progress_printer(args.quiet) as progress:
+            result = run_scan(request, progress=progress)
     written = write_outputs(result.run, ["json", "html", "markdown"], str(out), lang=args.lang)
     sys.stdout.write(_demo_summary(result.run, written, args.lang, verbose=args.verbose))
     return result.exit_code

@@ -196,7 +196,8 @@ def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any
     try:
         # A shared browser (the monitor) already runs several sites at once: their phases go one
         # after the other there, so memory grows with the targets, not with targets × phases.
-        options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=browser is None)
+        options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=browser is None,
+                                 progress=progress)
         consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
     except PrivacyGapError as exc:
         got.fail("browser", exc)

@@ -175,3 +175,13 @@ def test_demo_report_layout_on_desktop_phone_and_paper(demo, tmp_path):
     assert 2 <= _pdf_pages(summary) <= 4, f"{_pdf_pages(summary)} pages of management summary"
     assert _pdf_pages(full) > _pdf_pages(summary)
     assert (tmp_path / "report-1280.png").stat().st_size > 20_000 and (tmp_path / "report-390.png").exists()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="the demo's browser visit needs Chromium")
+def test_demo_reports_progress_per_browser_phase(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "privacygap", "demo", "-o", str(tmp_path)], capture_output=True,
+                          text=True, timeout=600)
+    lines = done.stderr.splitlines()
+    for phase in ("before_consent", "after_reject", "after_accept"):
+        assert f"· browser {phase}: done" in lines
+    assert lines[-1] == "· checks comparing statement, CRM and website"

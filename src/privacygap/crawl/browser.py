@@ -74,6 +74,9 @@ class BrowserOptions:
     user_agent: str | None = None  # None: a regular Chrome UA for the launched version
     extra_args: tuple[str, ...] = ()  # e.g. --host-resolver-rules in tests
     cookie_database: str | None = None  # an Open Cookie Database CSV (optional)
+    # Called with ("browser", "before_consent: done" / "…: failed (why)") as each phase ends;
+    # from the browser's thread, so it must be thread-safe (privacygap.progress is).
+    progress: Any = field(default=None, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------- executable

@@ -195,8 +195,19 @@ class SiteVisit:
             items.extend(state.recorder.storage_models(result.get("items", []), origin))
         state.storage = items
 
+    def _say(self, message: str) -> None:
+        """Per-phase progress for the caller (``BrowserOptions.progress``); never fails the visit."""
+        if self.options.progress is not None:
+            with contextlib.suppress(Exception):
+                self.options.progress("browser", message)
+
     async def _run_phase(self, name: str, body: Any) -> PhaseObservation:
         """Run ``body(state)`` under the phase deadline and observe whatever happened."""
+        observation = await self._observe_phase(name, body)
+        self._say(f"{name}: " + (f"failed ({observation.error})" if observation.error else "done"))
+        return observation
+
+    async def _observe_phase(self, name: str, body: Any) -> PhaseObservation:
         try:
             state = await asyncio.wait_for(self._new_phase(name), 30)
         except Exception as exc:

@@ -10,6 +10,7 @@ Errors go to stderr as one line (database passwords masked) with their exit code
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -54,10 +55,17 @@ def summary_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _progress(err: TextIO):
-    def say(name: str, message: str) -> None:
-        print(f"[{name}] {message}", file=err, flush=True)
-    return say
+def _progress(err: TextIO, *, quiet: bool = False):
+    """Per-target progress: a live line per target on a terminal, ``[name] message`` lines otherwise."""
+    from privacygap.progress import ProgressReporter
+
+    reporter = ProgressReporter(err, quiet=quiet, sequential=False, live=None if err is sys.stderr else False)
+    if not reporter.live:
+        def say(name: str, message: str) -> None:
+            if not quiet:
+                print(f"[{name}] {message}", file=err, flush=True)
+        return contextlib.nullcontext(say)
+    return reporter
 
 
 def cmd_run(args: Any, *, out: TextIO | None = None, err: TextIO | None = None, **overrides: Any) -> int:
@@ -68,13 +76,15 @@ def cmd_run(args: Any, *, out: TextIO | None = None, err: TextIO | None = None, 
         if not _get(args, "targets"):
             raise UsageError("monitor run needs a targets file", hint="privacygap monitor run targets.toml")
         only = [args.target] if _get(args, "target") else None
-        summary = monitor_run(
-            args.targets, db=db, executor=_get(args, "executor", "local"),
-            concurrency=int(_get(args, "concurrency", 4)), fail_on=_get(args, "fail_on"),
-            output_dir=_get(args, "output"), force=bool(_get(args, "force", False)), only=only,
-            lock_timeout=float(_get(args, "lock_timeout", 0.0)),
-            allow_private=bool(_get(args, "allow_private", False)),
-            progress=_progress(err) if _get(args, "format", "text") == "text" else None, **overrides)
+        quiet = bool(_get(args, "quiet", False)) or _get(args, "format", "text") != "text"
+        with _progress(err, quiet=quiet) as progress:
+            summary = monitor_run(
+                args.targets, db=db, executor=_get(args, "executor", "local"),
+                concurrency=int(_get(args, "concurrency", 4)), fail_on=_get(args, "fail_on"),
+                output_dir=_get(args, "output"), force=bool(_get(args, "force", False)), only=only,
+                lock_timeout=float(_get(args, "lock_timeout", 0.0)),
+                allow_private=bool(_get(args, "allow_private", False)),
+                progress=None if quiet else progress, **overrides)
     except PrivacyGapError as exc:
         return _fail(exc, err, db)
     if _get(args, "format", "text") == "json":
