@@ -19,7 +19,7 @@ def test_default_options_come_from_the_profile() -> None:
     options = FetchOptions()
     assert options.allow_private is False and options.respect_robots is True
     assert options.deadline == 30.0 and options.max_bytes == 10 * 1024 * 1024
-    assert options.max_redirects == 10 and options.delay == 1.0
+    assert options.max_redirects == 10 and options.delay == 0.0 and options.max_concurrent_per_host == 4
     assert options.user_agent.startswith("privacygap/") and "+https://" in options.user_agent
     assert FetchOptions(delay=0.0).delay == 0.0
 
@@ -304,3 +304,91 @@ def test_robots_drip_is_reported_as_robots(server: LocalServer) -> None:
         fetcher.get(server.url("/"))
     assert caught.value.problem == "robots.txt could not be read: no complete answer within the deadline of 1.5 s"
     assert "/" not in server.paths()
+
+
+def _overlap_route(server: LocalServer, pause: float = 0.15):
+    """A route that records how many requests were in flight at once."""
+    state = {"active": 0, "max": 0, "count": 0}
+    lock = threading.Lock()
+
+    def slow(handler) -> None:
+        with lock:
+            state["active"] += 1
+            state["count"] += 1
+            state["max"] = max(state["max"], state["active"])
+        time.sleep(pause)
+        body = GERMAN.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        with lock:
+            state["active"] -= 1
+
+    return slow, state
+
+
+def test_without_a_delay_requests_to_one_host_run_side_by_side_up_to_the_cap(server: LocalServer) -> None:
+    slow, state = _overlap_route(server)
+    server.routes["/"] = slow
+    with Fetcher(local_options(delay=0.0, max_concurrent_per_host=3)) as fetcher:
+        threads = [threading.Thread(target=fetcher.get, args=(server.url("/"),)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert state["count"] == 8
+    assert state["max"] == 3  # never more than the cap, and the cap is used
+
+
+def test_crawl_delay_makes_requests_to_the_host_serial(server: LocalServer) -> None:
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 1\n", 200, {})
+    slow, state = _overlap_route(server, pause=0.05)
+    server.routes["/"] = slow
+    with Fetcher(local_options(respect_robots=True, max_concurrent_per_host=4)) as fetcher:
+        fetcher.get(server.url("/"))  # reads robots.txt first
+        threads = [threading.Thread(target=fetcher.get, args=(server.url("/"),)) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert state["count"] == 4 and state["max"] == 1
+
+
+def test_503_without_retry_after_is_retried_after_a_back_off(server: LocalServer) -> None:
+    answers = iter([Route(b"", 503, {}), Route(GERMAN.encode(), 200, {"Content-Type": "text/html"})])
+    seen: list[int] = []
+
+    def flaky(handler) -> None:
+        route = next(answers)
+        seen.append(route.status)
+        handler.send_response(route.status)
+        for key, value in {**route.headers, "Content-Length": str(len(route.body))}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(route.body)
+
+    server.routes["/"] = flaky
+    with Fetcher(local_options(retry_backoff=0.1)) as fetcher:
+        page = fetcher.get(server.url("/"))
+    assert page.status == 200 and seen == [503, 200]
+
+
+def test_429_that_stays_429_is_an_error_after_the_allowed_retries(server: LocalServer) -> None:
+    server.routes["/"] = Route(b"", 429, {})
+    with Fetcher(local_options(retry_backoff=0.05, max_retries=2)) as fetcher, \
+            pytest.raises(FetchError, match=r"HTTP 429 Too Many Requests"):
+        fetcher.get(server.url("/"))
+    assert len(server.requests) == 3  # the first try and two retries, then it gives up
+
+
+def test_monitor_scans_space_requests_to_one_host():
+    from privacygap.crawl.fetch import monitor_fetch_delay
+    from privacygap.monitor.runner import build_request
+    from privacygap.monitor.targets import Target
+
+    assert monitor_fetch_delay() == 1.0  # crawlers/profiles/default.toml [monitor]
+    assert FetchOptions().delay == 0.0  # one company scan: no fixed pause
+    request = build_request(Target(name="muster", url="https://muster.example/"))
+    assert request.fetch_delay == 1.0

@@ -59,6 +59,14 @@ def _profile_fetch_section(path: Path | None = None) -> dict[str, Any]:
         return dict(tomllib.load(handle).get("fetch", {}))
 
 
+@functools.cache
+def monitor_fetch_delay() -> float:
+    """The pause between two requests to one host in monitor runs (profile ``[monitor] delay``)."""
+    profile = resources.crawlers_dir() / "profiles" / "default.toml"
+    with open(profile, "rb") as handle:
+        return float(tomllib.load(handle).get("monitor", {}).get("delay", 1.0))
+
+
 def _from_profile(key: str) -> Any:
     return field(default_factory=lambda: _profile_fetch_section()[key])
 
@@ -78,7 +86,9 @@ class FetchOptions:
     max_bytes: int = _from_profile("max_bytes")  # after decompression
     max_redirects: int = _from_profile("max_redirects")
     max_pages_per_site: int = _from_profile("max_pages_per_site")
-    delay: float = _from_profile("delay")  # between two requests to one host
+    delay: float = _from_profile("delay")  # between two requests to one host (> 0: one at a time)
+    max_concurrent_per_host: int = _from_profile("max_concurrent_per_host")  # when delay is 0
+    retry_backoff: float = _from_profile("retry_backoff")  # first wait after a 429/503 without Retry-After
     user_agent: str = _from_profile("user_agent")
     respect_robots: bool = _from_profile("respect_robots")
     allow_private: bool = _from_profile("allow_private")
@@ -301,7 +311,11 @@ class Fetcher:
             if exchange.status not in (429, 503):
                 return exchange
             wait = politeness.parse_retry_after(exchange.headers.get("Retry-After"))
-            if wait is None or wait > self.options.max_retry_wait or attempt == self.options.max_retries:
+            if wait is None:
+                # No Retry-After: back off exponentially rather than give up or hammer.
+                wait = politeness.backoff_seconds(attempt, base=self.options.retry_backoff,
+                                                  cap=self.options.max_retry_wait)
+            if wait > self.options.max_retry_wait or attempt == self.options.max_retries or wait >= budget - spent:
                 return exchange
             gate.hold_off(wait)  # the next turn (ours, or another thread's) waits that long
         return exchange
@@ -332,7 +346,8 @@ class Fetcher:
         session = self._session()
         cap = self.options.max_bytes if html else self.options.robots_max_bytes
         timeout = (min(self.options.connect_timeout, budget), min(self.options.read_timeout, budget))
-        with gate.turn(self._host_delay(url)), transport.deadline(budget) as scope:
+        with gate.turn(self._host_delay(url), self.options.max_concurrent_per_host), \
+                transport.deadline(budget) as scope:
             started = time.monotonic()
             try:
                 response = session.send(

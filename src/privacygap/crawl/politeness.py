@@ -1,5 +1,10 @@
-"""Politeness towards the sites we scan: one request at a time per host, a pause between
-requests, and ``Retry-After`` honoured.
+"""Politeness towards the sites we scan: a cap on concurrent requests per host, an optional
+pause between requests, ``Crawl-delay``, ``Retry-After`` and back-off on 429/503.
+
+One company scan touches a handful of pages, so by default there is no fixed pause: at most
+``max_concurrent_per_host`` requests run at once per host. A delay (the profile's ``delay``,
+the monitor's ``monitor_delay`` or a robots.txt ``Crawl-delay``) makes requests to the host go
+one at a time, each starting that long after the previous one ended.
 
 The gates are process-wide on purpose: the monitor scans several targets in threads, each
 with its own :class:`~privacygap.crawl.fetch.Fetcher`, and two targets may share a host.
@@ -16,29 +21,51 @@ from datetime import datetime, timezone
 
 
 class HostGate:
-    """Serialises requests to one host and spaces them by a delay."""
+    """Caps concurrent requests to one host and spaces them by a delay when one is set."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._active = 0
         self._not_before = 0.0  # time.monotonic() before which no request may start
 
     @contextlib.contextmanager
-    def turn(self, delay: float) -> Iterator[None]:
-        """Wait for this host's turn, hold it for one exchange, then keep it idle ``delay`` s."""
-        with self._lock:
-            pause = self._not_before - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            try:
-                yield
-            finally:
-                self._not_before = max(self._not_before, time.monotonic() + delay)
+    def turn(self, delay: float, concurrency: int = 1) -> Iterator[None]:
+        """Wait for a free slot of this host, hold it for one exchange.
+
+        Args:
+            delay: seconds the host stays idle after this exchange; > 0 also means one
+                request at a time (spacing only makes sense between serial requests).
+            concurrency: requests that may run at once when ``delay`` is 0.
+        """
+        limit = 1 if delay > 0 else max(1, concurrency)
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                if self._active < limit and now >= self._not_before:
+                    break
+                # A full host waits for a slot to free; a held-off host for its time to come.
+                self._cond.wait(None if self._active >= limit else self._not_before - now)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                if delay > 0:
+                    self._not_before = max(self._not_before, time.monotonic() + delay)
+                self._cond.notify_all()
 
     def hold_off(self, seconds: float) -> None:
-        """Ask every caller to wait ``seconds`` from now (after a 429/503 with Retry-After)."""
-        # Written without the lock: called by the thread that holds the turn, and a float
-        # store is atomic; other threads read it only once they get the lock.
-        self._not_before = max(self._not_before, time.monotonic() + seconds)
+        """Ask every caller to wait ``seconds`` from now (after a 429/503)."""
+        with self._cond:
+            self._not_before = max(self._not_before, time.monotonic() + seconds)
+            self._cond.notify_all()
+
+    @property
+    def active(self) -> int:
+        """Requests to this host running now (for tests and diagnostics)."""
+        with self._cond:
+            return self._active
 
 
 _gates: dict[str, HostGate] = {}
@@ -53,6 +80,11 @@ def gate_for(host: str) -> HostGate:
         if gate is None:
             gate = _gates[key] = HostGate()
         return gate
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
+    """The wait before retry ``attempt`` (0-based) after a 429/503 without ``Retry-After``: base·2^attempt, capped."""
+    return min(cap, base * (2 ** attempt))
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
