@@ -51,11 +51,16 @@ def crawlers_dir() -> Path:
     return catalog_dir("crawlers")
 
 
+# libyaml's C loader reads the catalogs about ten times faster than the pure-Python one (the
+# catalogs are ~0.5 s of start-up otherwise); both are "safe" loaders, so the result is the same.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def load_yaml(path: Path) -> Any:
     """Read a catalog YAML file once (cached; catalogs do not change during a run)."""
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
 
 
 def catalog_yaml(name: str, relative: str) -> Any:
