@@ -8,6 +8,8 @@ would show.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.hostile_files.cli import run_cli
@@ -59,10 +61,27 @@ def test_cli_refuses_a_file_over_the_size_cap_without_reading_it(tmp_path):
 
 
 def test_cli_refuses_a_200000_column_header(tmp_path):
-    """200,000 columns (1.3 MB header) are refused at line 1 instead of being cut at 64 KB."""
+    """200,000 columns (1.3 MB header) are refused at line 1 instead of being cut at the header cap."""
     (tmp_path / "contacts.csv").write_text(",".join(f"c{i}" for i in range(200_000)) + "\n", encoding="utf-8")
     result = run_cli("inventory", "contacts.csv", cwd=tmp_path)
-    _assert_refused(result, "contacts.csv", problem="contacts.csv:line 1: header row longer than 64 KB (")
+    _assert_refused(result, "contacts.csv", problem="contacts.csv:line 1: header row longer than 1 MB (")
+    assert result.peak_rss_mb < BASELINE_RSS_MB
+
+
+def test_cli_reads_a_3000_column_hubspot_all_properties_export(tmp_path):
+    """A big portal's "all properties" export: 3,000 columns, a ~150 KB header row, every column read."""
+    names = ["email", "firstname", "lastname", "hs_lead_status", "kinder_anzahl"] + \
+            [f"hs_custom_property_number_{i:04d}_of_the_portal" for i in range(2995)]
+    header = ",".join(names)
+    assert 130_000 < len(header) < 200_000
+    (tmp_path / "hubspot-all-properties.csv").write_text(header + "\n" + ",".join("" for _ in names) + "\n",
+                                                          encoding="utf-8")
+    result = run_cli("inventory", "hubspot-all-properties.csv", "--format", "json", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    fields = json.loads(result.stdout)["inventory"]["fields"]
+    assert len(fields) == 3000
+    by_name = {f["name"]: f["category"] for f in fields}
+    assert by_name["email"] == "user.contact.email" and by_name["kinder_anzahl"] == "user.demographic.family"
     assert result.peak_rss_mb < BASELINE_RSS_MB
 
 

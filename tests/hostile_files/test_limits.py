@@ -66,12 +66,12 @@ def test_a_60_mb_single_line_csv_header_is_refused_by_size(tmp_path):
 
 
 def test_a_200000_column_header_is_refused_not_silently_cut(tmp_path):
-    """Only the first 64 KB are read for a header: a longer header row is refused (it used to lose columns silently)."""
+    """Only the first 1 MB is read for a header: a longer header row is refused (it used to lose columns silently)."""
     path = tmp_path / "contacts.csv"
     path.write_text(",".join(f"c{i}" for i in range(200_000)) + "\n" + ",".join("1" * 200_000) + "\n", encoding="utf-8")
     error = _refused(path)
     assert error.location == "line 1"
-    assert error.problem.startswith("header row longer than 64 KB (")
+    assert error.problem.startswith("header row longer than 1 MB (")
     assert error.hint == "export fewer columns, or a column list instead of the data"
 
 

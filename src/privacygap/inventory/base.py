@@ -29,6 +29,9 @@ MAX_DEPTH = 64
 MAX_FIELDS = 100_000  # fields per file; real exports have hundreds to tens of thousands
 MAX_YAML_VALUES = 1_000_000  # values after expanding YAML aliases (a Fides dataset has a few thousand)
 HEAD_BYTES = 64 * 1024
+# A CSV header row may be far longer than the sniffing head: a big HubSpot portal's "all
+# properties" export has 3,000+ columns (~150 KB). Rows beyond this are refused, not cut.
+HEADER_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,11 @@ def check_size(path: Path) -> None:
                              hint="export fewer objects per file")
 
 
-def read_head(path: Path) -> str:
-    """The first 64 KB of a file as text (undecodable bytes replaced), for format sniffing."""
+def read_head(path: Path, limit: int = HEAD_BYTES) -> str:
+    """The first ``limit`` bytes (64 KB) of a file as text (undecodable bytes replaced), for format sniffing."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(HEAD_BYTES)
+            raw = handle.read(limit)
     except OSError as exc:
         raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from None
     if raw.startswith(b"\xef\xbb\xbf"):

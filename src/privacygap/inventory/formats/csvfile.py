@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from privacygap.errors import InputFileError
-from privacygap.inventory.base import HEAD_BYTES, Format, check_size, read_head, read_text
+from privacygap.inventory.base import HEADER_BYTES, HEAD_BYTES, Format, check_size, read_head, read_text
 from privacygap.models import CrmField
 
 NAME_COLUMNS = ("api_name", "field_name", "fieldname", "column_name", "qualifiedapiname", "logicalname", "internal_name",
@@ -56,6 +56,8 @@ def detect(path: Path, head: str) -> bool:
 
 def _header(path: Path) -> tuple[list[str], csv.Dialect | type[csv.Dialect]]:
     head = read_head(path)
+    if "\n" not in head and "\r" not in head and path.stat().st_size > HEAD_BYTES:
+        head = read_head(path, HEADER_BYTES)  # a wide export: read on up to the header cap
     dialect = _dialect(head)
     try:
         header = next(csv.reader(io.StringIO(head), dialect))
@@ -63,9 +65,9 @@ def _header(path: Path) -> tuple[list[str], csv.Dialect | type[csv.Dialect]]:
         raise InputFileError(str(path), "empty CSV file: no header row", location="line 1") from None
     except csv.Error as exc:
         raise InputFileError(str(path), f"invalid CSV header: {exc}", location="line 1") from None
-    if "\n" not in head and "\r" not in head and path.stat().st_size > HEAD_BYTES:
-        # Only the first 64 KB are read for the header: a longer row would silently lose columns.
-        raise InputFileError(str(path), f"header row longer than {HEAD_BYTES // 1024} KB ({len(header)}+ columns)",
+    if "\n" not in head and "\r" not in head and path.stat().st_size > HEADER_BYTES:
+        # Only the first HEADER_BYTES are read for the header: a longer row would silently lose columns.
+        raise InputFileError(str(path), f"header row longer than {HEADER_BYTES // (1024 * 1024)} MB ({len(header)}+ columns)",
                              location="line 1", hint="export fewer columns, or a column list instead of the data")
     header = [h.strip().lstrip("\ufeff") for h in header]
     if not any(header):
