@@ -227,3 +227,13 @@ def test_unresolvable_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(netsafety, "RESOLVER", fail)
     with Fetcher(local_options()) as fetcher, pytest.raises(FetchError, match="host nowhere.invalid cannot be resolved"):
         fetcher.get("http://nowhere.invalid/")
+
+
+def test_endless_redirect_chain_stops_at_the_redirect_cap(server: LocalServer) -> None:
+    # Every hop is a new URL (no loop to spot), answered at once: the cap ends it, not the deadline.
+    server.redirect("/", "/hop/1", status=302)
+    for step in range(1, 40):
+        server.redirect(f"/hop/{step}", f"/hop/{step + 1}", status=302)
+    with Fetcher(local_options(max_redirects=10)) as fetcher, pytest.raises(FetchError, match=r"more than 10 redirects"):
+        fetcher.get(server.url("/"))
+    assert len(server.requests) == 11
