@@ -40,17 +40,37 @@ class Recorder:
     trackers: TrackerCatalog
     requests: list[RequestRecord] = field(default_factory=list)
     current_page: str = ""
+    # Network activity, for settling on what the page does rather than on the clock.
+    last_activity: float = field(default_factory=time.monotonic)
+    _open: set[int] = field(default_factory=set)
 
     def attach(self, context: Any) -> None:
         """Listen to every request of the context (all pages and frames)."""
         context.on("request", self._on_request)
+        context.on("requestfinished", self._on_request_done)
+        context.on("requestfailed", self._on_request_done)
+
+    @property
+    def in_flight(self) -> int:
+        """Requests started and not yet finished or failed."""
+        return len(self._open)
+
+    def quiet_for(self) -> float:
+        """Seconds since the last request started or ended (0 while one is in flight)."""
+        return 0.0 if self._open else time.monotonic() - self.last_activity
 
     def _on_request(self, request: Any) -> None:
+        self._open.add(id(request))
+        self.last_activity = time.monotonic()
         url = request.url
         if not url.startswith(("http://", "https://", "ws://", "wss://")):
             return  # data:, blob:, about: carry nothing to a third party
         self.requests.append(RequestRecord(time.monotonic(), url, host_of(url), request.resource_type,
                                            self.current_page))
+
+    def _on_request_done(self, request: Any) -> None:
+        self._open.discard(id(request))
+        self.last_activity = time.monotonic()
 
     def mark(self) -> int:
         """A position in the request log, for :meth:`third_party_hosts` ``since``."""

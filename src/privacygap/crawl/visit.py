@@ -67,6 +67,11 @@ from privacygap.crawl.trackers import (
 from privacygap.errors import BrowserError
 from privacygap.models import ChatWidget, ConsentResult, PageLinks, PhaseObservation
 
+# A page has settled when no request was in flight for this long (Playwright's networkidle uses
+# 500 ms; the recorder sees every request of the context, so a shorter window is safe).
+SETTLE_QUIET = 0.3
+SETTLE_POLL = 0.05
+
 # Pages answer dialogs and pop-ups without us: a site's alert() loop must not stall a phase.
 HARDENING_SCRIPT = """
 (() => {
@@ -164,10 +169,18 @@ class SiteVisit:
         await self._settle(state)
 
     async def _settle(self, state: PhaseState, cap: float | None = None) -> None:
+        """Wait for the load event, then for the network to go quiet (nothing in flight for
+        :data:`SETTLE_QUIET` s, as the recorder sees it); each at most ``cap`` s.
+
+        Playwright's ``networkidle`` demands 500 ms without a connection after every load; the
+        recorder knows when the last request ended, so a page that is done is read at once.
+        """
         cap = self.options.settle_timeout if cap is None else cap
-        for load_state in ("load", "networkidle"):
-            with contextlib.suppress(Exception):
-                await state.page.wait_for_load_state(load_state, timeout=cap * 1000)
+        with contextlib.suppress(Exception):
+            await state.page.wait_for_load_state("load", timeout=cap * 1000)
+        deadline = time.monotonic() + cap
+        while time.monotonic() < deadline and state.recorder.quiet_for() < SETTLE_QUIET:
+            await asyncio.sleep(SETTLE_POLL)
 
     async def _quiet(self, state: PhaseState, quiet: float = 1.0, cap: float = 4.0) -> None:
         """Wait until the context made no request for ``quiet`` seconds (at most ``cap``).
@@ -391,7 +404,7 @@ class SiteVisit:
         written = state.recorder.written_since(snapshot, now)
         by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
         cookies = [state.recorder.cookie_model(by_key[k]) for k in written if k in by_key]
-        withdraw = await self._withdrawal_control(state)
+        withdraw = await self._withdrawal_control(state, after_click=kind == "after_click")
         pages.append({"url": url, "kind": kind,
                       "third_party_hosts": state.recorder.third_party_hosts(mark),
                       "cookies_written": [{"name": c.name, "domain": c.domain, "vendor": c.vendor,
@@ -409,10 +422,12 @@ class SiteVisit:
                                       banner_open=banner_open, banner_frame=banner_frame)
         self.legal_links.setdefault(phase, []).append(links)
 
-    async def _withdrawal_control(self, state: PhaseState) -> str | None:
+    async def _withdrawal_control(self, state: PhaseState, *, after_click: bool = False) -> str | None:
         # Consent managers fade their "change settings" icon in after the choice; one second
-        # more before concluding there is none (only where a banner exists at all).
-        for attempt in range(2 if self._banner_expected else 1):
+        # more before concluding there is none, on the page where the choice was just made
+        # (only where a banner exists at all). A page loaded later has drawn it by the time
+        # it settled.
+        for attempt in range(2 if self._banner_expected and after_click else 1):
             if attempt:
                 await asyncio.sleep(1.0)
             result = await probe(state.page.main_frame, "withdraw")
