@@ -404,7 +404,10 @@ class SiteVisit:
         written = state.recorder.written_since(snapshot, now)
         by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
         cookies = [state.recorder.cookie_model(by_key[k]) for k in written if k in by_key]
-        withdraw = await self._withdrawal_control(state, after_click=kind == "after_click")
+        # Give a late icon its second on the page of the choice and its reload (tarteaucitron draws
+        # it after a delay on every load), and on later pages only where the site has shown one.
+        patient = kind in ("after_click", "reload") or any(p.get("withdrawal_control") for p in pages)
+        withdraw = await self._withdrawal_control(state, patient=patient)
         pages.append({"url": url, "kind": kind,
                       "third_party_hosts": state.recorder.third_party_hosts(mark),
                       "cookies_written": [{"name": c.name, "domain": c.domain, "vendor": c.vendor,
@@ -422,12 +425,12 @@ class SiteVisit:
                                       banner_open=banner_open, banner_frame=banner_frame)
         self.legal_links.setdefault(phase, []).append(links)
 
-    async def _withdrawal_control(self, state: PhaseState, *, after_click: bool = False) -> str | None:
-        # Consent managers fade their "change settings" icon in after the choice; one second
-        # more before concluding there is none, on the page where the choice was just made
-        # (only where a banner exists at all). A page loaded later has drawn it by the time
-        # it settled.
-        for attempt in range(2 if self._banner_expected and after_click else 1):
+    async def _withdrawal_control(self, state: PhaseState, *, patient: bool = False) -> str | None:
+        # Consent managers fade their "change settings" icon in after the choice or a load; one
+        # second more before concluding there is none where the caller is ``patient`` (and a
+        # banner exists at all). On a site that showed no icon on the page of the choice and its
+        # reload, the sub-pages are not waited on.
+        for attempt in range(2 if self._banner_expected and patient else 1):
             if attempt:
                 await asyncio.sleep(1.0)
             result = await probe(state.page.main_frame, "withdraw")
