@@ -190,7 +190,54 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
     return list(found.links)
 
 
-def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any, progress: Progress) -> None:
+class _BrowserLaunch:
+    """Starts the scan's own Chromium in the background while local inputs and the static crawl run.
+
+    The launch (~0.5 s) then costs no time of its own. With a shared browser (the monitor's)
+    or no browser stage, it does nothing; the browser is closed when the scan ends.
+    """
+
+    def __init__(self, request: ScanRequest, shared: Any) -> None:
+        self.shared = shared
+        self.wanted = bool(request.url and request.browser and shared is None)
+        self.request = request
+        self._manager: Any = None
+        self._future: Any = None
+        self._pool: Any = None
+
+    def __enter__(self) -> _BrowserLaunch:
+        if self.wanted:
+            from concurrent.futures import ThreadPoolExecutor
+
+            from privacygap.crawl.browser import BrowserOptions, open_browser
+
+            self._manager = open_browser(BrowserOptions(allow_private=self.request.allow_private))
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="privacygap-launch")
+            self._future = self._pool.submit(self._manager.__enter__)
+        return self
+
+    def handle(self) -> Any:
+        """The browser to visit with: the shared one, or ours once it has started.
+
+        Raises:
+            BrowserError: our browser could not start.
+        """
+        return self.shared if self._future is None else self._future.result()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._future is None:
+            return
+        try:
+            self._future.result()  # a launch still under way finishes before it is closed
+        except BaseException:  # noqa: BLE001 - a failed launch has nothing to close
+            self._pool.shutdown(wait=False)
+            return
+        self._manager.__exit__(None, None, None)
+        self._pool.shutdown(wait=False)
+
+
+def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any, progress: Progress,
+           *, own_browser: bool = True) -> None:
     from privacygap.crawl.browser import BrowserOptions
     from privacygap.crawl.visit import visit_site
 
@@ -199,7 +246,7 @@ def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any
     try:
         # A shared browser (the monitor) already runs several sites at once: their phases go one
         # after the other there, so memory grows with the targets, not with targets × phases.
-        options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=browser is None,
+        options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=own_browser,
                                  progress=progress)
         consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
     except PrivacyGapError as exc:
@@ -361,17 +408,23 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
             lang_now = request.lang or (got.statement.language if got.statement else "de")
             checkpoint(_assemble(request, got, started, lang_now, [], {"ran": [], "skipped": {}}, pending))
 
-    _read_local_inputs(request, got, progress)
-    done("inventory", "guideline", "records")
-    links: list[str] = []
-    if request.policy_file:
-        _statement_from_file(request, got, progress)
-    elif request.url:
-        links = _crawl(request, got, progress)
-    done("crawl", "statement")
-    if request.url and request.browser:
-        _visit(request, got, links, browser, progress)
-        done("browser")
+    with _BrowserLaunch(request, browser) as launch:
+        _read_local_inputs(request, got, progress)
+        done("inventory", "guideline", "records")
+        links: list[str] = []
+        if request.policy_file:
+            _statement_from_file(request, got, progress)
+        elif request.url:
+            links = _crawl(request, got, progress)
+        done("crawl", "statement")
+        if request.url and request.browser:
+            try:
+                handle = launch.handle()
+            except PrivacyGapError as exc:
+                got.fail("browser", exc)
+            else:
+                _visit(request, got, links, handle, progress, own_browser=browser is None)
+            done("browser")
 
     lang = request.lang or (got.statement.language if got.statement else "de")
     progress("checks", "comparing statement, CRM and website")

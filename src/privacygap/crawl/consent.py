@@ -72,6 +72,8 @@ class AutoconsentSession:
     _popup_event: asyncio.Event = field(default_factory=asyncio.Event)
     _done_event: asyncio.Event = field(default_factory=asyncio.Event)
     _nothing_event: asyncio.Event = field(default_factory=asyncio.Event)
+    find_attempts: int = 0  # detection rounds autoconsent has made in the main frame
+    _report_event: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def attach(self, context: Any) -> None:
         """Install the content script and message binding on a fresh context."""
@@ -150,6 +152,8 @@ class AutoconsentSession:
             if message.get("mainFrame"):
                 self.lifecycle = state.get("lifecycle", self.lifecycle)
                 self.heuristic_patterns = list(state.get("heuristicPatterns") or [])[:10]
+                self.find_attempts = int(state.get("findCmpAttempts") or self.find_attempts)
+                self._report_event.set()
                 if self.lifecycle == "nothingDetected":
                     self._nothing_event.set()
 
@@ -162,6 +166,34 @@ class AutoconsentSession:
             for waiter in waiters:
                 waiter.cancel()
         return self._popup_event.is_set()
+
+    async def wait_popup_rounds(self, timeout: float, *, grace: float = 0.5) -> bool:
+        """Like :meth:`wait_popup`, but done early once autoconsent has tried every rule, the
+        heuristic included, on the page as it is now.
+
+        For a banner already on the page: each detection round tries every rule, and the
+        heuristic runs in the even rounds. Once the next even round has started, ``grace``
+        seconds are enough for its result; a popup found, "nothing detected" or ``timeout``
+        end the wait too. (Rounds after that wait for the DOM to change, so they are no clock.)
+        """
+        target = self.find_attempts + 1 if (self.find_attempts + 1) % 2 == 0 else self.find_attempts + 2
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (self._popup_event.is_set() or self._nothing_event.is_set()) and self.find_attempts < target:
+            left = deadline - loop.time()
+            if left <= 0:
+                return self._popup_event.is_set()
+            self._report_event.clear()
+            waiters = [asyncio.ensure_future(e.wait()) for e in (self._popup_event, self._nothing_event,
+                                                                 self._report_event)]
+            try:
+                await asyncio.wait(waiters, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()
+        if self._popup_event.is_set() or self._nothing_event.is_set():
+            return self._popup_event.is_set()
+        return await self.wait_popup(max(0.0, min(grace, deadline - loop.time())))
 
     async def run_action(self, popup_timeout: float, done_timeout: float) -> bool:
         """Wait for the popup, then ask autoconsent for ``action``; True when it succeeded."""

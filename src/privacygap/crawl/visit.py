@@ -71,6 +71,8 @@ from privacygap.models import ChatWidget, ConsentResult, PageLinks, PhaseObserva
 # 500 ms; the recorder sees every request of the context, so a shorter window is safe).
 SETTLE_QUIET = 0.3
 SETTLE_POLL = 0.05
+# How long after the choice (or a load) a consent manager may take to draw its withdraw icon.
+WITHDRAW_PATIENCE = 1.0
 
 # Pages answer dialogs and pop-ups without us: a site's alert() loop must not stall a phase.
 HARDENING_SCRIPT = """
@@ -105,6 +107,7 @@ class PhaseState:
     storage: list = field(default_factory=list)
     error: str | None = None
     autoconsent: AutoconsentSession | None = None
+    loaded_at: float | None = None  # time.monotonic() of the last load or banner choice
 
 
 @dataclass
@@ -166,6 +169,7 @@ class SiteVisit:
         state.recorder.current_page = url
         state.pages.append(url)
         await state.page.goto(url, wait_until="domcontentloaded", timeout=self.options.nav_timeout * 1000)
+        state.loaded_at = time.monotonic()
         await self._settle(state)
 
     async def _settle(self, state: PhaseState, cap: float | None = None) -> None:
@@ -276,8 +280,12 @@ class SiteVisit:
             # ~1.5 s, more on a busy machine); for an unknown banner autoconsent has no rule
             # and 2 s is enough to see whether a generated rule fires.
             known = reading is None or reading.how.startswith("selector:")
-            await state.autoconsent.wait_popup(self.options.consent_wait if known
-                                               else min(self.options.consent_wait, 2.0))
+            if known:
+                await state.autoconsent.wait_popup(self.options.consent_wait)
+            else:
+                # An unknown banner is already there: autoconsent's next heuristic round tells
+                # whether a generated or heuristic rule fires (2 s at most, as before).
+                await state.autoconsent.wait_popup_rounds(min(self.options.consent_wait, 2.0))
             if reading is None:
                 reading = await read_first_layer(state.page)
         self.cmp = state.autoconsent.popup or None
@@ -369,6 +377,7 @@ class SiteVisit:
         await self._goto(state, self.url)
         await self._await_decision(state)
         method = await self._answer_banner(state, "optOut") if self._banner_expected else None
+        state.loaded_at = time.monotonic()  # the choice: the icon's second counts from here
         self.signals["reject_method"] = method
         self._record_autoconsent("after_reject", state.autoconsent)
         state.hosts_since = state.recorder.mark()
@@ -381,6 +390,7 @@ class SiteVisit:
         state.recorder.current_page = state.page.url
         state.pages.append(state.page.url)
         await state.page.reload(wait_until="domcontentloaded", timeout=self.options.nav_timeout * 1000)
+        state.loaded_at = time.monotonic()
         await self._settle(state)
         snapshot = await self._page_record(state, pages, "reload", state.page.url, mark, snapshot)
         self.signals["after_reject_pages"] = pages
@@ -404,10 +414,11 @@ class SiteVisit:
         written = state.recorder.written_since(snapshot, now)
         by_key = {(c["name"], c["domain"], c.get("path", "")): c for c in raw}
         cookies = [state.recorder.cookie_model(by_key[k]) for k in written if k in by_key]
-        # Give a late icon its second on the page of the choice and its reload (tarteaucitron draws
-        # it after a delay on every load), and on later pages only where the site has shown one.
-        patient = kind in ("after_click", "reload") or any(p.get("withdrawal_control") for p in pages)
-        withdraw = await self._withdrawal_control(state, patient=patient)
+        # Give a late icon its second after the choice, and on later pages (the reload, sub-pages:
+        # tarteaucitron draws it after a delay on every load) only where the site has shown one.
+        # The second counts from the click or the load, so time already spent waiting is not spent twice.
+        patient = kind == "after_click" or any(p.get("withdrawal_control") for p in pages)
+        withdraw = await self._withdrawal_control(state, patient=patient, since=state.loaded_at)
         pages.append({"url": url, "kind": kind,
                       "third_party_hosts": state.recorder.third_party_hosts(mark),
                       "cookies_written": [{"name": c.name, "domain": c.domain, "vendor": c.vendor,
@@ -425,14 +436,18 @@ class SiteVisit:
                                       banner_open=banner_open, banner_frame=banner_frame)
         self.legal_links.setdefault(phase, []).append(links)
 
-    async def _withdrawal_control(self, state: PhaseState, *, patient: bool = False) -> str | None:
-        # Consent managers fade their "change settings" icon in after the choice or a load; one
-        # second more before concluding there is none where the caller is ``patient`` (and a
-        # banner exists at all). On a site that showed no icon on the page of the choice and its
-        # reload, the sub-pages are not waited on.
+    async def _withdrawal_control(self, state: PhaseState, *, patient: bool = False,
+                                  since: float | None = None) -> str | None:
+        # Consent managers fade their "change settings" icon in after the choice or a load; up to
+        # WITHDRAW_PATIENCE s after ``since`` (the click or the load) before concluding there is
+        # none, where the caller is ``patient`` (and a banner exists at all). On a site that
+        # showed no icon on the page of the choice and its reload, the sub-pages are not waited on.
         for attempt in range(2 if self._banner_expected and patient else 1):
             if attempt:
-                await asyncio.sleep(1.0)
+                left = WITHDRAW_PATIENCE - (time.monotonic() - (since or time.monotonic()))
+                if left <= 0:
+                    break
+                await asyncio.sleep(left)
             result = await probe(state.page.main_frame, "withdraw")
             for hit in result.get("hits", []):
                 if hit.get("selector") or banner_mod.is_withdrawal(hit.get("text", "")):
