@@ -10,6 +10,7 @@ read first, so a bad file fails in a second with exit 2 instead of after a crawl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -236,7 +237,48 @@ class _BrowserLaunch:
         self._pool.shutdown(wait=False)
 
 
-def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any, progress: Progress,
+class _BrowserVisit:
+    """The browser stage in a thread of its own, so that it overlaps the static crawl.
+
+    Its errors and result are kept apart and merged into the run by :meth:`join`, so the run's
+    ``errors`` come in the same order however the two overlapped.
+    """
+
+    def __init__(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress, *, own_browser: bool) -> None:
+        from concurrent.futures import Future
+
+        self.subpages: Future = Future()
+        self._got = _Collected()
+        self._thread = threading.Thread(target=self._run, args=(request, launch, progress, own_browser),
+                                        name="privacygap-visit", daemon=True)
+        self._thread.start()
+
+    def _run(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress, own_browser: bool) -> None:
+        try:
+            handle = launch.handle()
+        except PrivacyGapError as exc:
+            self._got.fail("browser", exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - reported as the stage's error, never lost in a thread
+            self._got.fail("browser", f"the browser could not start: {type(exc).__name__}: {exc}")
+            return
+        try:
+            _visit(request, self._got, self.subpages, handle, progress, own_browser=own_browser)
+        except Exception as exc:  # noqa: BLE001
+            self._got.fail("browser", f"the browser visit failed: {type(exc).__name__}: {exc}")
+
+    def join(self, got: _Collected) -> None:
+        """Wait for the visit and merge its result and errors into ``got``."""
+        while self._thread.is_alive():
+            self._thread.join(0.2)  # in slices, so Ctrl-C and SIGTERM still reach the main thread
+        got.consent = self._got.consent
+        for error in self._got.errors:
+            got.errors.append(error)
+            if got.worst_exit == ExitCode.OK:
+                got.worst_exit = self._got.worst_exit
+
+
+def _visit(request: ScanRequest, got: _Collected, links: Any, browser: Any, progress: Progress,
            *, own_browser: bool = True) -> None:
     from privacygap.crawl.browser import BrowserOptions
     from privacygap.crawl.visit import visit_site
@@ -248,7 +290,8 @@ def _visit(request: ScanRequest, got: _Collected, links: list[str], browser: Any
         # after the other there, so memory grows with the targets, not with targets × phases.
         options = BrowserOptions(allow_private=request.allow_private, concurrent_phases=own_browser,
                                  progress=progress)
-        consent = visit_site(request.url, options=options, browser=browser, subpages=links[:2] or None)
+        consent = visit_site(request.url, options=options, browser=browser,
+                             subpages=links if not isinstance(links, list) else links[:2] or None)
     except PrivacyGapError as exc:
         got.fail("browser", exc)
         return
@@ -411,19 +454,22 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
     with _BrowserLaunch(request, browser) as launch:
         _read_local_inputs(request, got, progress)
         done("inventory", "guideline", "records")
+        # The browser visit runs beside the static crawl and the statement's reading; the crawl
+        # hands it the sub-pages to visit (a Future) once it has them.
+        visit = _BrowserVisit(request, launch, progress, own_browser=browser is None) if request.url and request.browser \
+            else None
         links: list[str] = []
-        if request.policy_file:
-            _statement_from_file(request, got, progress)
-        elif request.url:
-            links = _crawl(request, got, progress)
+        try:
+            if request.policy_file:
+                _statement_from_file(request, got, progress)
+            elif request.url:
+                links = _crawl(request, got, progress)
+        finally:
+            if visit is not None:
+                visit.subpages.set_result(links[:2] or None)
         done("crawl", "statement")
-        if request.url and request.browser:
-            try:
-                handle = launch.handle()
-            except PrivacyGapError as exc:
-                got.fail("browser", exc)
-            else:
-                _visit(request, got, links, handle, progress, own_browser=browser is None)
+        if visit is not None:
+            visit.join(got)
             done("browser")
 
     lang = request.lang or (got.statement.language if got.statement else "de")

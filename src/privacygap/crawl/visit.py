@@ -35,6 +35,7 @@ import os
 import re
 import tempfile
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,8 @@ class SiteVisit:
     handle: BrowserHandle
     url: str
     options: BrowserOptions
-    subpages: list[str] | None = None
+    # A list, or a concurrent.futures.Future of one (the static crawl still running beside the visit).
+    subpages: Any = None
     signals: dict[str, Any] = field(default_factory=dict)
     reading: BannerReading | None = None
     settings: dict[str, Any] = field(default_factory=dict)
@@ -455,6 +457,12 @@ class SiteVisit:
         return None
 
     async def _pick_subpages(self, state: PhaseState) -> list[str]:
+        if isinstance(self.subpages, Future):
+            # The static crawl names them; it runs beside the visit and is long done by now.
+            try:
+                self.subpages = await asyncio.wait_for(asyncio.wrap_future(self.subpages), self.options.nav_timeout)
+            except Exception:  # the crawl failed or took too long: pick from the page, as without a crawl
+                self.subpages = None
         if self.subpages is not None:
             return [urljoin(self.url, s) for s in self.subpages]
         result = await probe(state.page.main_frame, "links")
@@ -745,11 +753,13 @@ async def _close_quietly(page: Any) -> None:
 
 
 def visit_site(url: str, *, options: BrowserOptions | None = None, browser: BrowserHandle | None = None,
-               subpages: list[str] | None = None) -> ConsentResult:
+               subpages: list[str] | Future | None = None) -> ConsentResult:
     """Visit ``url`` in fresh contexts before consent, after reject and after accept.
 
     ``subpages`` are same-site pages to visit after the reject (default: the first
-    ``options.subpages`` same-site links of the page). With ``browser`` from
+    ``options.subpages`` same-site links of the page); a ``concurrent.futures.Future`` of that
+    list lets the static crawl run beside the visit (its result is awaited when needed; a
+    failed or empty one means the page's own links). With ``browser`` from
     :func:`open_browser` the browser is shared; otherwise one is launched for this visit.
     A phase that fails or overruns ``options.phase_timeout`` carries its error in
     ``PhaseObservation.error`` and the other phases still run.
@@ -759,7 +769,8 @@ def visit_site(url: str, *, options: BrowserOptions | None = None, browser: Brow
     """
     options = options or (browser.options if browser else BrowserOptions())
     check_start_url(url, options.allow_private)
-    for page in subpages or ():
+    # Sub-pages still being found (a Future) are checked one by one when they are visited.
+    for page in subpages if isinstance(subpages, (list, tuple)) else ():
         check_start_url(page, options.allow_private)
     if browser is None:
         with open_browser(options) as own:
