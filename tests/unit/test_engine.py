@@ -83,3 +83,45 @@ def test_a_broken_kind_is_recorded_and_the_others_run(monkeypatch):
     outcome = engine.run_checks(_ctx(), lang="en", selectors=["CRM00"])
     assert any("CRM002 failed: RuntimeError: boom" in e.message for e in outcome.errors)
     assert "CRM001" in outcome.ran
+
+
+def test_a_validated_catalog_is_remembered_by_its_hash_and_revalidated_when_changed(tmp_path, monkeypatch):
+    import shutil
+
+    from privacygap import resources
+    from privacygap.checks import catalog as catalog_module
+    from privacygap.errors import UsageError
+
+    copy = tmp_path / "checks"
+    shutil.copytree(resources.checks_dir(), copy, ignore=shutil.ignore_patterns("*-*/"))
+    monkeypatch.setenv("PRIVACYGAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(resources, "checks_dir", lambda: copy)
+    catalog_module.load_catalog.cache_clear()
+    resources.load_yaml.cache_clear()
+    try:
+        first = catalog_module.load_catalog()
+        markers = sorted(p.name for p in (tmp_path / "cache").iterdir())
+        assert len(markers) == 1 and markers[0].startswith("catalog-valid-") and "CRM001" in first
+        # Changing a file changes the hash: the broken document is caught, not trusted from the cache.
+        target = copy / "CRM" / "CRM001-crm-category-undisclosed.yaml"
+        target.write_text(target.read_text(encoding="utf-8").replace("severity: high", "severity: urgent"),
+                          encoding="utf-8")
+        catalog_module.load_catalog.cache_clear()
+        resources.load_yaml.cache_clear()
+        with pytest.raises(UsageError, match=r"CRM001-crm-category-undisclosed.yaml: invalid check at severity"):
+            catalog_module.load_catalog()
+        assert len(list((tmp_path / "cache").iterdir())) == 1
+    finally:
+        catalog_module.load_catalog.cache_clear()
+        resources.load_yaml.cache_clear()
+
+
+def test_every_catalog_file_validates_against_the_schema():
+    # load_catalog may trust its cache; the test suite always validates every file itself.
+    from privacygap import resources
+    from privacygap.checks.catalog import _catalog_files
+
+    files = _catalog_files(resources.checks_dir())
+    assert len(files) >= 46
+    for path in files:
+        validate_document(resources.load_yaml(path), path)

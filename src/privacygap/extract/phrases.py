@@ -15,18 +15,30 @@ from privacygap import resources, taxonomy
 LANGUAGES = ("de", "en")
 
 
-@dataclass(frozen=True)
 class CategoryPattern:
-    """One compiled pattern of a category; ``weak`` ones count only inside an enumeration.
+    """One pattern of a category; ``weak`` ones count only inside an enumeration.
 
     ``hint`` is a literal every match must contain (lower-case, '' when there is none):
-    a cheap ``in`` test skips the pattern for documents that cannot match it.
+    a cheap ``in`` test skips the pattern for documents that cannot match it, and such a
+    pattern is never compiled at all (``regex`` compiles on first use: a statement meets a
+    fraction of the catalog's patterns, and compiling all of them was most of start-up).
     """
 
-    key: str
-    regex: re.Pattern[str]
-    weak: bool
-    hint: str = ""
+    __slots__ = ("key", "source", "weak", "hint", "_regex")
+
+    def __init__(self, key: str, source: str, weak: bool, hint: str = "") -> None:
+        self.key, self.source, self.weak, self.hint = key, source, weak, hint
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled pattern (case-insensitive)."""
+        if self._regex is None:
+            self._regex = re.compile(self.source, re.I)  # two threads at once compile the same pattern
+        return self._regex
+
+    def __repr__(self) -> str:
+        return f"CategoryPattern({self.key!r}, {self.source!r}, weak={self.weak})"
 
 
 def split_alternatives(pattern: str) -> list[str]:
@@ -153,7 +165,7 @@ def catalog(language: str) -> PhraseCatalog:
         for item in items:
             weak = item.startswith("~")
             source = item[1:] if weak else item
-            patterns.append(CategoryPattern(key, _compile(source), weak, literal_hint(source)))
+            patterns.append(CategoryPattern(key, source, weak, literal_hint(source)))
     umbrellas = tuple(Umbrella(_compile(u["pattern"]), tuple(u["default"])) for u in data.get("umbrellas", ()))
     negation = data["negation"]
     determiners = "|".join(re.escape(d) for d in negation["determiners"])

@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 SCHEMA_PATH = Path(__file__).parent / "schema" / "report-v1.schema.json"
 
 
@@ -20,6 +18,8 @@ def report_schema() -> dict[str, Any]:
 
 def validate_report(run: dict[str, Any]) -> list[str]:
     """Problems of ``run`` against the report schema, as readable strings (empty when valid)."""
+    import jsonschema  # only where reports are validated (tests, tools): not on every scan
+
     validator = jsonschema.Draft202012Validator(report_schema())
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
             for e in sorted(validator.iter_errors(run), key=lambda e: list(e.absolute_path))]
