@@ -1,8 +1,11 @@
 """Benchmark of the monitor: 100 local targets, static only (no browser).
 
-    python tests/bench_monitor.py [--targets 100] [--mode real|http] [--json]
+    python tests/bench_monitor.py [--targets 100] [--mode real|http|crawl] [--concurrency 1,8] [--json]
 
 Modes:
+  crawl the real static scan per target against its own local site (start page, statement,
+        imprint) on its own loopback address (127.0.0.N), so the monitor's per-host spacing
+        applies as between real companies: crawl, statement, CRM export, checks, store, diff.
   real  the real pipeline (privacygap.scan.run_scan) per target, with a saved statement
         (``policy``) and a HubSpot export: extraction, classification, checks, store, diff.
         No network: the crawler's per-host politeness (one request at a time, 1 s apart)
@@ -44,6 +47,13 @@ um Ihre Anfrage zu beantworten. Rechtsgrundlage ist Art. 6 Abs. 1 lit. b DSGVO.<
 <h2>Ihre Rechte</h2><p>Sie haben das Recht auf Auskunft, Berichtigung und Löschung sowie das Recht auf
 Beschwerde bei einer Aufsichtsbehörde.</p></body></html>"""
 
+START_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Firma {n}</title></head><body>
+<h1>Firma {n} GmbH</h1><p>Wir beraten Unternehmen in der Region.</p>
+<footer><a href="/datenschutz.html">Datenschutz</a> · <a href="/impressum.html">Impressum</a></footer></body></html>"""
+IMPRINT = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Impressum</title></head><body>
+<h1>Impressum</h1><p>Firma {n} GmbH, Hauptstraße {n}, 12345 Beispielstadt. Geschäftsführer: Max Muster.</p>
+<footer><a href="/datenschutz.html">Datenschutz</a></footer></body></html>"""
+
 FIELDS = [("firstname", "First Name"), ("email", "Email"), ("phone", "Phone Number"), ("hobbys", "Hobbys"),
           ("birthday", "Geburtstag"), ("religion", "Konfession")]
 
@@ -78,6 +88,14 @@ def build(workdir: Path, count: int, mode: str) -> tuple[Path, list[ThreadingHTT
         lines += ["[[target]]", f'name = "t{n:03d}"', f'crm = "{crm}"']
         if mode == "real":
             lines += [f'policy = "{site / "datenschutz.html"}"']
+        elif mode == "crawl":
+            (site / "index.html").write_text(START_PAGE.format(n=n), encoding="utf-8")
+            (site / "impressum.html").write_text(IMPRINT.format(n=n), encoding="utf-8")
+            host = f"127.0.{1 + n // 250}.{1 + n % 250}"
+            server = ThreadingHTTPServer((host, 0), functools.partial(_Quiet, directory=str(site)))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            lines += [f'url = "http://{host}:{server.server_address[1]}/"']
         else:
             server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
             threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -91,7 +109,8 @@ def build(workdir: Path, count: int, mode: str) -> tuple[Path, list[ThreadingHTT
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--targets", type=int, default=100)
-    parser.add_argument("--mode", choices=("real", "http"), default="real")
+    parser.add_argument("--mode", choices=("real", "http", "crawl"), default="real")
+    parser.add_argument("--concurrency", default="1,8", help="comma-separated levels to measure (default 1,8)")
     parser.add_argument("--latency", type=float, default=0.1,
                         help="http mode: seconds each loopback answer is delayed (default 0.1)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -112,7 +131,8 @@ def main() -> int:
         monitor_run(targets, db=workdir / "warmup.sqlite", scan=scan, only=["t000"], render_html=False)
         when = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
         sizes = [0]
-        for concurrency in (1, 8):
+        levels = [int(c) for c in options.concurrency.split(",")]
+        for concurrency in levels:
             started = time.perf_counter()
             summary = monitor_run(targets, db=db, scan=scan, now=when, concurrency=concurrency, force=True,
                                   render_html=False)
@@ -126,8 +146,8 @@ def main() -> int:
             sizes.append(db.stat().st_size + (db.with_name(db.name + "-wal").stat().st_size
                                               if db.with_name(db.name + "-wal").exists() else 0))
             when += timedelta(days=1)
-        figures["store_bytes_per_run"] = [sizes[1] - sizes[0], sizes[2] - sizes[1]]
-        figures["store_bytes_per_target_result"] = round((sizes[2] - sizes[1]) / options.targets)
+        figures["store_bytes_per_run"] = [b - a for a, b in zip(sizes, sizes[1:])]
+        figures["store_bytes_per_target_result"] = round((sizes[-1] - sizes[-2]) / options.targets)
         with Store.open(db) as store:
             started = time.perf_counter()
             html = render_dashboard(store, out_path=workdir / "reports" / "index.html", lang="de")

@@ -50,8 +50,9 @@ class ScanRequest:
     respect_robots: bool = True
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    # Pause between two requests to one host; None: the profile's [fetch] delay (0 for one scan).
-    fetch_delay: float | None = None
+    # Pause between this scan's requests and another scan's to the same host (the monitor's
+    # targets sharing a hoster); one scan's own requests are not spaced by it.
+    shared_host_delay: float = 0.0
 
 
 @dataclass
@@ -159,7 +160,7 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
     assert request.url
     progress("crawl", f"fetching {request.url}")
     options = FetchOptions(allow_private=request.allow_private, respect_robots=request.respect_robots,
-                           **({"delay": request.fetch_delay} if request.fetch_delay is not None else {}))
+                           shared_host_delay=request.shared_host_delay)
     try:
         with Fetcher(options) as fetcher:
             found = discover(request.url, fetcher, policy_url=request.policy_url)

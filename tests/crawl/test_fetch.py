@@ -391,4 +391,25 @@ def test_monitor_scans_space_requests_to_one_host():
     assert monitor_fetch_delay() == 1.0  # crawlers/profiles/default.toml [monitor]
     assert FetchOptions().delay == 0.0  # one company scan: no fixed pause
     request = build_request(Target(name="muster", url="https://muster.example/"))
-    assert request.fetch_delay == 1.0
+    assert request.shared_host_delay == 1.0
+
+
+def test_shared_host_delay_spaces_two_scans_on_one_host_but_not_one_scan_itself(server: LocalServer) -> None:
+    slow, state = _overlap_route(server, pause=0.02)
+    server.routes["/"] = slow
+    options = local_options(shared_host_delay=5.0)
+    # One scan's own requests follow each other without the pause (5 s would show at once) ...
+    with Fetcher(options) as fetcher:
+        started = time.monotonic()
+        for _ in range(3):
+            fetcher.get(server.url("/"))
+        assert time.monotonic() - started < 5.0
+    # ... while two scans of one host never overlap (they go one at a time).
+    short = local_options(shared_host_delay=0.2)
+    with Fetcher(short) as first, Fetcher(short) as second:
+        threads = [threading.Thread(target=f.get, args=(server.url("/"),)) for f in (first, second, first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert state["count"] == 7 and state["max"] == 1

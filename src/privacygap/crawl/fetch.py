@@ -89,6 +89,8 @@ class FetchOptions:
     delay: float = _from_profile("delay")  # between two requests to one host (> 0: one at a time)
     max_concurrent_per_host: int = _from_profile("max_concurrent_per_host")  # when delay is 0
     retry_backoff: float = _from_profile("retry_backoff")  # first wait after a 429/503 without Retry-After
+    # Between requests of *different* Fetchers to one host (the monitor's targets sharing a hoster).
+    shared_host_delay: float = 0.0
     user_agent: str = _from_profile("user_agent")
     respect_robots: bool = _from_profile("respect_robots")
     allow_private: bool = _from_profile("allow_private")
@@ -346,8 +348,8 @@ class Fetcher:
         session = self._session()
         cap = self.options.max_bytes if html else self.options.robots_max_bytes
         timeout = (min(self.options.connect_timeout, budget), min(self.options.read_timeout, budget))
-        with gate.turn(self._host_delay(url), self.options.max_concurrent_per_host), \
-                transport.deadline(budget) as scope:
+        with gate.turn(self._host_delay(url), self.options.max_concurrent_per_host, owner=self,
+                       shared_delay=self.options.shared_host_delay), transport.deadline(budget) as scope:
             started = time.monotonic()
             try:
                 response = session.send(

@@ -77,8 +77,8 @@ def build_request(target: Target, *, fail_on: str | None = None) -> Any:
         # The scan's own fail_on only sets its exit code; the monitor applies fail_on to *new*
         # findings itself. "never" is passed through so a scan never reports 1 for it.
         "fail_on": fail_on or target.fail_on, "facts": dict(target.facts),
-        # Many targets may share a host: the monitor spaces requests to one host (profile [monitor]).
-        "fetch_delay": monitor_fetch_delay(),
+        # Many targets may share a host: the monitor spaces their requests to it (profile [monitor]).
+        "shared_host_delay": monitor_fetch_delay(),
     }
     known = {f.name for f in dataclasses.fields(ScanRequest)}
     return ScanRequest(**{k: v for k, v in values.items() if k in known})
