@@ -306,7 +306,7 @@ def test_robots_drip_is_reported_as_robots(server: LocalServer) -> None:
     assert "/" not in server.paths()
 
 
-def _overlap_route(server: LocalServer, pause: float = 0.15):
+def _overlap_route(server: LocalServer, pause: float = 0.3):
     """A route that records how many requests were in flight at once."""
     state = {"active": 0, "max": 0, "count": 0}
     lock = threading.Lock()
