@@ -15,10 +15,11 @@ Phases, each in a fresh context so no state leaks between them:
 4. ``implicit`` probe (not a reported phase) — Escape, scrolling and the close control in
    another fresh context: does any of them start tracking (WEB005)?
 
-The phases run side by side in their own contexts of the one browser. ``after_reject`` and
-``after_accept`` load the page at once; before they answer the banner they wait for
-``before_consent`` to decide whether there is one and which CMP it is (``_decided``). The
-probe starts after that decision, and ``before_consent`` reads the settings layer and takes
+The phases run side by side in their own contexts of the one browser. ``after_reject`` loads
+the page once ``before_consent`` has loaded its own, ``after_accept`` once ``after_reject`` has
+(it is the longest phase, so its loads do not share the two cores with another phase's); before
+they answer the banner they wait for ``before_consent`` to decide whether there is one and which
+CMP it is (``_decided``). The probe starts after that decision, and ``before_consent`` reads the settings layer and takes
 the screenshot while the others run. What the phases note is kept per phase and merged in
 the fixed phase order, so the result does not depend on which phase finished first.
 
@@ -142,6 +143,9 @@ class SiteVisit:
         self._decided = asyncio.Event()
         # Set once before_consent's page has loaded: the other phases start then (see run()).
         self._loaded = asyncio.Event()
+        # after_reject's page has loaded: after_accept (not on the critical path) starts then,
+        # so that the two loads do not share the CPU.
+        self._reject_loaded = asyncio.Event()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -376,7 +380,10 @@ class SiteVisit:
     async def _after_reject(self, state: PhaseState) -> None:
         state.autoconsent = AutoconsentSession(action="optOut")
         await state.autoconsent.attach(state.context)
-        await self._goto(state, self.url)
+        try:
+            await self._goto(state, self.url)
+        finally:
+            self._reject_loaded.set()
         await self._await_decision(state)
         method = await self._answer_banner(state, "optOut") if self._banner_expected else None
         state.loaded_at = time.monotonic()  # the choice: the icon's second counts from here
@@ -605,6 +612,13 @@ class SiteVisit:
 
     # ------------------------------------------------------------------ run
 
+    async def _after_reject_loaded(self, after_reject: Any, run_phase: Any, *args: Any) -> PhaseObservation:
+        """``run_phase(*args)`` once after_reject's page has loaded (or that phase ended)."""
+        loaded = asyncio.ensure_future(self._reject_loaded.wait())
+        await asyncio.wait([loaded, after_reject], return_when=asyncio.FIRST_COMPLETED)
+        loaded.cancel()
+        return await run_phase(*args)
+
     async def run(self) -> ConsentResult:
         """All phases, then the result."""
         # Cookie expiries are absolute; WEB010 compares them with stated lifetimes from here.
@@ -619,8 +633,9 @@ class SiteVisit:
             loaded = asyncio.ensure_future(self._loaded.wait())
             await asyncio.wait([tasks["before_consent"], loaded], return_when=asyncio.FIRST_COMPLETED)
             loaded.cancel()
-            for name, body in (("after_reject", self._after_reject), ("after_accept", self._after_accept)):
-                tasks[name] = asyncio.ensure_future(self._run_phase(name, body))
+            tasks["after_reject"] = asyncio.ensure_future(self._run_phase("after_reject", self._after_reject))
+            tasks["after_accept"] = asyncio.ensure_future(self._after_reject_loaded(
+                tasks["after_reject"], self._run_phase, "after_accept", self._after_accept))
             decided = asyncio.ensure_future(self._decided.wait())
             await asyncio.wait([tasks["before_consent"], decided], return_when=asyncio.FIRST_COMPLETED)
             decided.cancel()
