@@ -195,27 +195,31 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
 class _BrowserLaunch:
     """Starts the scan's own Chromium in the background while local inputs and the static crawl run.
 
-    The launch (~0.5 s) then costs no time of its own. With a shared browser (the monitor's)
-    or no browser stage, it does nothing; the browser is closed when the scan ends.
+    The launch (~0.7 s) then costs no time of its own. ``shared`` is a browser the caller holds:
+    an open :class:`~privacygap.crawl.browser.BrowserHandle` (the monitor's, visited with the
+    phases one after another) or a :class:`~privacygap.crawl.browser.BackgroundBrowser` the CLI
+    started even earlier (this scan's own; the caller closes it). Otherwise, when the request has
+    a browser stage, the launch starts here and the browser is closed when the scan ends.
     """
 
     def __init__(self, request: ScanRequest, shared: Any) -> None:
-        self.shared = shared
-        self.wanted = bool(request.url and request.browser and shared is None)
+        from privacygap.crawl.browser import BackgroundBrowser
+
         self.request = request
-        self._manager: Any = None
-        self._future: Any = None
-        self._pool: Any = None
+        self.background: BackgroundBrowser | None = shared if isinstance(shared, BackgroundBrowser) else None
+        self.shared = None if self.background is not None else shared
+        self._own = self.background is None and self.shared is None and bool(request.url and request.browser)
+
+    @property
+    def own_browser(self) -> bool:
+        """Whether the browser serves this scan alone (then its phases run side by side)."""
+        return self.shared is None
 
     def __enter__(self) -> _BrowserLaunch:
-        if self.wanted:
-            from concurrent.futures import ThreadPoolExecutor
+        if self._own:
+            from privacygap.crawl.browser import BackgroundBrowser, BrowserOptions
 
-            from privacygap.crawl.browser import BrowserOptions, open_browser
-
-            self._manager = open_browser(BrowserOptions(allow_private=self.request.allow_private))
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="privacygap-launch")
-            self._future = self._pool.submit(self._manager.__enter__)
+            self.background = BackgroundBrowser(BrowserOptions(allow_private=self.request.allow_private))
         return self
 
     def handle(self) -> Any:
@@ -224,18 +228,11 @@ class _BrowserLaunch:
         Raises:
             BrowserError: our browser could not start.
         """
-        return self.shared if self._future is None else self._future.result()
+        return self.shared if self.background is None else self.background.handle()
 
     def __exit__(self, *exc: Any) -> None:
-        if self._future is None:
-            return
-        try:
-            self._future.result()  # a launch still under way finishes before it is closed
-        except BaseException:  # noqa: BLE001 - a failed launch has nothing to close
-            self._pool.shutdown(wait=False)
-            return
-        self._manager.__exit__(None, None, None)
-        self._pool.shutdown(wait=False)
+        if self._own and self.background is not None:
+            self.background.close()
 
 
 class _BrowserVisit:
@@ -457,8 +454,8 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
         done("inventory", "guideline", "records")
         # The browser visit runs beside the static crawl and the statement's reading; the crawl
         # hands it the sub-pages to visit (a Future) once it has them.
-        visit = _BrowserVisit(request, launch, progress, own_browser=browser is None) if request.url and request.browser \
-            else None
+        visit = _BrowserVisit(request, launch, progress, own_browser=launch.own_browser) \
+            if request.url and request.browser else None
         links: list[str] = []
         try:
             if request.policy_file:
