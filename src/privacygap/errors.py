@@ -95,6 +95,17 @@ class StatementNotFoundError(StageError):
         self.candidates = list(candidates)
 
 
+class NotAStatementError(PrivacyGapError):
+    """A document given as the privacy statement does not read as one (``reason`` says why).
+
+    The scan names the file (exit 2) or the URL (exit 3) it came from.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not a privacy statement: {reason}")
+        self.reason = reason
+
+
 class BrowserError(StageError):
     """The browser could not start or the visit failed."""
 

@@ -22,7 +22,7 @@ from privacygap.completeness import completeness, traffic_light
 from privacygap.checks.engine import run_checks
 from privacygap.checks.kinds import CheckContext
 from privacygap.models import Guideline
-from privacygap.errors import ExitCode, InputFileError, PrivacyGapError, StageError, UsageError
+from privacygap.errors import ExitCode, InputFileError, NotAStatementError, PrivacyGapError, StageError, UsageError
 from privacygap.models import ConsentResult, Finding, Inventory, PageLinks, RunError, Severity, Statement, to_jsonable
 from privacygap.records.model import Records
 
@@ -124,8 +124,7 @@ def _read_local_inputs(request: ScanRequest, got: _Collected, progress: Progress
 
 
 def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progress) -> None:
-    from privacygap.extract.plausibility import assess_statement_text
-    from privacygap.extract.statement import analyse_statement, decode, detect_format
+    from privacygap.extract.statement import analyse_statement, detect_format
 
     path = Path(request.policy_file or "")
     progress("statement", f"reading {path}")
@@ -136,25 +135,19 @@ def _statement_from_file(request: ScanRequest, got: _Collected, progress: Progre
                                              hint="check the path given to --policy"))
         return
     try:
-        statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url, language=None)
+        got.statement = analyse_statement(raw, fmt=detect_format(path.name, raw), url=request.policy_url,
+                                          language=None, require_statement=True)
+    except NotAStatementError as exc:
+        got.fail("statement", InputFileError(str(path), exc.message,
+                                             hint="give --policy the saved privacy statement (.html, .md, .txt)"))
     except PrivacyGapError as exc:
         got.fail("statement", exc)
-        return
-    verdict = assess_statement_text(statement.text, raw_text=decode(raw))
-    if not verdict.is_statement:
-        # Analysed anyway, a CSV or a login page would "declare nothing" and every CRM category
-        # would become a false finding.
-        got.fail("statement", InputFileError(str(path), f"not a privacy statement: {verdict.reason}",
-                                             hint="give --policy the saved privacy statement (.html, .md, .txt)"))
-        return
-    got.statement = statement
 
 
 def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[str]:
     """Fetch the site and its statement; return same-site links for the browser's sub-pages."""
     from privacygap.crawl.discover import discover
     from privacygap.crawl.fetch import Fetcher, FetchOptions
-    from privacygap.extract.plausibility import assess_statement_text
     from privacygap.extract.statement import analyse_statement
 
     assert request.url
@@ -174,21 +167,18 @@ def _crawl(request: ScanRequest, got: _Collected, progress: Progress) -> list[st
     progress("statement", f"reading {found.policy_page.final_url}")
     try:
         statement = analyse_statement(found.policy_page.text, fmt="html", url=found.policy_page.final_url,
-                                      language=None)
+                                      language=None, require_statement=True)
         if found.imprint_url and not statement.imprint_url:
             from dataclasses import replace
 
             statement = replace(statement, imprint_url=found.imprint_url)
+        got.statement = statement
+    except NotAStatementError as exc:
+        # A soft 404, a login wall or the home page behind a "Datenschutz" link: say so, do not analyse.
+        got.fail("statement", StageError(f"{found.policy_page.final_url}: {exc.message}",
+                                         hint="give the statement's address with --policy-url or a saved copy with --policy"))
     except PrivacyGapError as exc:
         got.fail("statement", exc)
-        return list(found.links)
-    verdict = assess_statement_text(statement.text)
-    if not verdict.is_statement:
-        # A soft 404, a login wall or the home page behind a "Datenschutz" link: say so, do not analyse.
-        got.fail("statement", StageError(f"{found.policy_page.final_url}: not a privacy statement: {verdict.reason}",
-                                         hint="give the statement's address with --policy-url or a saved copy with --policy"))
-        return list(found.links)
-    got.statement = statement
     return list(found.links)
 
 
@@ -242,16 +232,16 @@ class _BrowserVisit:
     ``errors`` come in the same order however the two overlapped.
     """
 
-    def __init__(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress, *, own_browser: bool) -> None:
+    def __init__(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress) -> None:
         from concurrent.futures import Future
 
         self.subpages: Future = Future()
         self._got = _Collected()
-        self._thread = threading.Thread(target=self._run, args=(request, launch, progress, own_browser),
+        self._thread = threading.Thread(target=self._run, args=(request, launch, progress),
                                         name="privacygap-visit", daemon=True)
         self._thread.start()
 
-    def _run(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress, own_browser: bool) -> None:
+    def _run(self, request: ScanRequest, launch: _BrowserLaunch, progress: Progress) -> None:
         try:
             handle = launch.handle()
         except PrivacyGapError as exc:
@@ -261,7 +251,7 @@ class _BrowserVisit:
             self._got.fail("browser", f"the browser could not start: {type(exc).__name__}: {exc}")
             return
         try:
-            _visit(request, self._got, self.subpages, handle, progress, own_browser=own_browser)
+            _visit(request, self._got, self.subpages, handle, progress, own_browser=launch.own_browser)
         except Exception as exc:  # noqa: BLE001
             self._got.fail("browser", f"the browser visit failed: {type(exc).__name__}: {exc}")
 
@@ -454,8 +444,7 @@ def run_scan(request: ScanRequest, *, browser: Any = None, progress: Progress | 
         done("inventory", "guideline", "records")
         # The browser visit runs beside the static crawl and the statement's reading; the crawl
         # hands it the sub-pages to visit (a Future) once it has them.
-        visit = _BrowserVisit(request, launch, progress, own_browser=launch.own_browser) \
-            if request.url and request.browser else None
+        visit = _BrowserVisit(request, launch, progress) if request.url and request.browser else None
         links: list[str] = []
         try:
             if request.policy_file:

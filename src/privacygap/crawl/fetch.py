@@ -53,22 +53,19 @@ _HOST_LEVEL_PROBLEMS = ("refused:", "cannot connect", "connection timed out", "h
 
 
 @functools.cache
-def _profile_fetch_section(path: Path | None = None) -> dict[str, Any]:
-    profile = path or resources.crawlers_dir() / "profiles" / "default.toml"
-    with open(profile, "rb") as handle:
-        return dict(tomllib.load(handle).get("fetch", {}))
+def _default_profile() -> dict[str, Any]:
+    """``crawlers/profiles/default.toml``, read once."""
+    with open(resources.crawlers_dir() / "profiles" / "default.toml", "rb") as handle:
+        return tomllib.load(handle)
 
 
-@functools.cache
 def monitor_fetch_delay() -> float:
-    """The pause between two requests to one host in monitor runs (profile ``[monitor] delay``)."""
-    profile = resources.crawlers_dir() / "profiles" / "default.toml"
-    with open(profile, "rb") as handle:
-        return float(tomllib.load(handle).get("monitor", {}).get("delay", 1.0))
+    """The pause between two targets' requests to one host in monitor runs (profile ``[monitor] delay``)."""
+    return float(_default_profile().get("monitor", {}).get("delay", 1.0))
 
 
 def _from_profile(key: str) -> Any:
-    return field(default_factory=lambda: _profile_fetch_section()[key])
+    return field(default_factory=lambda: _default_profile()["fetch"][key])
 
 
 @dataclass(frozen=True)

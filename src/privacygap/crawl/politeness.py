@@ -78,12 +78,6 @@ class HostGate:
             self._not_before = max(self._not_before, time.monotonic() + seconds)
             self._cond.notify_all()
 
-    @property
-    def active(self) -> int:
-        """Requests to this host running now (for tests and diagnostics)."""
-        with self._cond:
-            return self._active
-
 
 _gates: dict[str, HostGate] = {}
 _gates_lock = threading.Lock()

@@ -612,12 +612,10 @@ class SiteVisit:
 
     # ------------------------------------------------------------------ run
 
-    async def _after_reject_loaded(self, after_reject: Any, run_phase: Any, *args: Any) -> PhaseObservation:
-        """``run_phase(*args)`` once after_reject's page has loaded (or that phase ended)."""
-        loaded = asyncio.ensure_future(self._reject_loaded.wait())
-        await asyncio.wait([loaded, after_reject], return_when=asyncio.FIRST_COMPLETED)
-        loaded.cancel()
-        return await run_phase(*args)
+    async def _after_accept_once_reject_loaded(self, after_reject: asyncio.Future) -> PhaseObservation:
+        """after_accept, started once after_reject's page has loaded (or that phase ended)."""
+        await _event_or_done(self._reject_loaded, after_reject)
+        return await self._run_phase("after_accept", self._after_accept)
 
     async def run(self) -> ConsentResult:
         """All phases, then the result."""
@@ -630,15 +628,10 @@ class SiteVisit:
             # The answering phases load their page while before_consent waits for autoconsent
             # (mostly idle time); starting them only after its own load keeps them from
             # slowing that load, which everything else waits for.
-            loaded = asyncio.ensure_future(self._loaded.wait())
-            await asyncio.wait([tasks["before_consent"], loaded], return_when=asyncio.FIRST_COMPLETED)
-            loaded.cancel()
+            await _event_or_done(self._loaded, tasks["before_consent"])
             tasks["after_reject"] = asyncio.ensure_future(self._run_phase("after_reject", self._after_reject))
-            tasks["after_accept"] = asyncio.ensure_future(self._after_reject_loaded(
-                tasks["after_reject"], self._run_phase, "after_accept", self._after_accept))
-            decided = asyncio.ensure_future(self._decided.wait())
-            await asyncio.wait([tasks["before_consent"], decided], return_when=asyncio.FIRST_COMPLETED)
-            decided.cancel()
+            tasks["after_accept"] = asyncio.ensure_future(self._after_accept_once_reject_loaded(tasks["after_reject"]))
+            await _event_or_done(self._decided, tasks["before_consent"])
             # before_consent failed before deciding: the others go on without a banner, as
             # they did when the phases ran one after the other.
             self._decided.set()
@@ -760,6 +753,15 @@ async def _dismiss(dialog: Any) -> None:
             await dialog.accept()
         else:
             await dialog.dismiss()
+
+
+async def _event_or_done(event: asyncio.Event, task: asyncio.Future) -> None:
+    """Wait until ``event`` is set or ``task`` has ended (a phase that failed never sets its event)."""
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait([waiter, task], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
 
 
 async def _close_quietly(page: Any) -> None:

@@ -19,10 +19,12 @@ import re
 import time
 from pathlib import PurePath
 
+from privacygap.errors import NotAStatementError
 from privacygap.extract import categories as category_step
 from privacygap.extract import elements as element_step
 from privacygap.extract.language import confident_language, detect_language
 from privacygap.extract.phrases import catalog
+from privacygap.extract.plausibility import assess_statement_text
 from privacygap.extract.text import Document, extract_document
 from privacygap.extract.units import split_units
 from privacygap.models import Statement
@@ -70,7 +72,7 @@ def _source_format(fmt: str) -> str:
 
 
 def analyse_statement(raw: str | bytes, *, fmt: str, url: str | None = None, language: str | None = None,
-                      timings: dict[str, float] | None = None) -> Statement:
+                      timings: dict[str, float] | None = None, require_statement: bool = False) -> Statement:
     """Read a privacy statement and return what it declares, denies and contains.
 
     Args:
@@ -80,14 +82,22 @@ def analyse_statement(raw: str | bytes, *, fmt: str, url: str | None = None, lan
         language: "de" or "en" for a statement whose language the text does not make clear
             (short texts, mixed pages); a clearly German or English text is read in its own language.
         timings: when given, receives seconds spent per stage ("structure", "categories", "elements").
+        require_statement: check first that the document reads as a privacy statement at all
+            (:mod:`privacygap.extract.plausibility`); a CSV, a login or error page is not analysed.
 
     Raises:
         ValueError: for an unknown ``fmt``.
+        NotAStatementError: with ``require_statement``, for a document that is not a statement.
     """
     text = decode(raw)
     sha = hashlib.sha256(raw if isinstance(raw, bytes) else raw.encode("utf-8")).hexdigest()
     clock = time.process_time()
     document: Document = extract_document(text, fmt)
+    if require_statement:
+        verdict = assess_statement_text(document.text, raw_text=text)
+        if not verdict.is_statement:
+            # Analysed anyway, it would "declare nothing" and every CRM category would become a false finding.
+            raise NotAStatementError(verdict.reason)
     units = split_units(document.text, document.sections)
     # The text decides when it clearly is German or English: callers sometimes pass the report
     # language, and reading a German statement with the English catalog would miss everything.

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from privacygap.output.i18n import t
-from privacygap.output.sanitize import printable
-from privacygap.output.text import DATA_URL
+from privacygap.output.sanitize import printable, without_data_urls
 from privacygap.output.view import SEVERITY_ORDER, build_view, chat_widget_text, legal_link_text, record_text
 
 
 def _md(text: Any) -> str:
     """Escape characters that Markdown (and HTML inside Markdown) would interpret."""
     # Never an embedded image as text: a data URL becomes a short marker.
-    value = DATA_URL.sub("[image]", printable(str(text if text is not None else "")))
+    value = without_data_urls(printable(str(text if text is not None else "")))
     for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#"):
         value = value.replace(char, "\\" + char)
     return value.replace("\n", " ")

@@ -2,7 +2,9 @@
 
 A field label or page text may carry terminal escape sequences (ESC [ 2 J …) or other
 control characters. Every renderer passes foreign strings through :func:`printable`,
-which shows them as visible ``\\xNN`` codes instead of letting them act.
+which shows them as visible ``\\xNN`` codes instead of letting them act. The text and
+Markdown renderers also pass them through :func:`without_data_urls`: an embedded screenshot
+is kilobytes of base64 that nobody can read there.
 """
 
 from __future__ import annotations
@@ -20,3 +22,11 @@ def printable(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+_DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
+def without_data_urls(text: str) -> str:
+    """``text`` with every base64 ``data:`` URL replaced by ``[image]``."""
+    return _DATA_URL.sub("[image]", text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from rich import box
@@ -12,12 +11,12 @@ from rich.markup import escape as _rich_escape
 from rich.table import Table
 
 from privacygap.output.i18n import t
-from privacygap.output.sanitize import printable
+from privacygap.output.sanitize import printable, without_data_urls
 from privacygap.output.view import SEVERITY_ORDER, build_view, chat_widget_text, legal_link_text, record_text
 
 def escape(text: str) -> str:
-    """Markup-escape a foreign string and neutralise its control characters."""
-    return _rich_escape(printable(str(text)))
+    """Markup-escape a foreign string, neutralise its control characters and drop data URLs."""
+    return _rich_escape(without_data_urls(printable(str(text))))
 
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim", "red": "bold white on red",
@@ -26,7 +25,6 @@ STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"
 # line says how to see all). A long run shows one per check, so the summary stays within two screens.
 GROUP_LINES = 2
 LONG_RUN = 40
-DATA_URL = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def _evidence_line(item: dict[str, Any], lang: str) -> str:
@@ -48,11 +46,6 @@ def _evidence_line(item: dict[str, Any], lang: str) -> str:
         return f"{t('cookie', lang)}: {item.get('name')} {item.get('domain') or ''} {item.get('vendor') or ''}".rstrip()
     rest = ", ".join(f"{k}={v}" for k, v in item.items() if k != "kind")
     return f"{kind}: {rest}"
-
-
-def _without_data_urls(text: str) -> str:
-    """Replace embedded ``data:`` URLs (screenshots) by a short marker: never binary data on a terminal."""
-    return DATA_URL.sub("[image]", text)
 
 
 def _screenshot_note(run: dict[str, Any], lang: str) -> str | None:
@@ -107,11 +100,11 @@ def render_text(run: dict[str, Any], lang: str = "de", *, color: bool = False, w
                           overflow="ellipsis", no_wrap=not verbose, crop=True)
             shown = group.items if verbose else group.items[:per_group]
             for finding in shown:
-                console.print(f"    – {escape(_without_data_urls(finding.data['message']))}", overflow="ellipsis",
+                console.print(f"    – {escape(finding.data['message'])}", overflow="ellipsis",
                               no_wrap=not verbose, crop=True)
                 if verbose:
                     for item in finding.data.get("evidence", []):
-                        console.print(f"        {escape(_without_data_urls(_evidence_line(item, view.lang)))}")
+                        console.print(f"        {escape(_evidence_line(item, view.lang))}")
     if not run.get("findings"):
         console.print(t("no_findings", view.lang))
     note = _screenshot_note(run, view.lang)
